@@ -1,0 +1,3 @@
+//! `kube-apiserver`: The Kubernetes API server: the only door to the cluster and the only client of etcd.
+
+fn main() {}

@@ -1,0 +1,3 @@
+//! `kubeadm` (in progress).
+
+fn main() {}

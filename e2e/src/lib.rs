@@ -1,0 +1,5 @@
+//! The fixture every end-to-end test shares: it finds the workspace's binaries, starts real
+//! processes (etcd today, the apiserver next) on free loopback ports with freshly generated
+//! PKI, and cleans them up when dropped.
+
+pub mod binaries;

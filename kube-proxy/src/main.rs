@@ -1,0 +1,3 @@
+//! `kube-proxy`: The network proxy: programs Service rules into iptables on every node.
+
+fn main() {}

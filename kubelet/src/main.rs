@@ -1,0 +1,3 @@
+//! `kubelet`: The node agent: runs pods through CRI and reports node status.
+
+fn main() {}

@@ -1,0 +1,3 @@
+//! `kube-scheduler`: The Kubernetes scheduler: binds pending pods to nodes.
+
+fn main() {}
