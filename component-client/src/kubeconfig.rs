@@ -142,6 +142,27 @@ pub fn current(config: &Kubeconfig) -> Result<Current> {
     })
 }
 
+/// Replaces the current context user's embedded client certificate and key (certificate renewal).
+pub fn replace_client_certificate(config: &mut Kubeconfig, cert_pem: &str, key_pem: &str) -> Result<()> {
+    let context_name = config.current_context.clone().ok_or_else(|| Error::Incomplete("no current-context".into()))?;
+    let user_name = config
+        .contexts
+        .iter()
+        .find(|c| c.name == context_name)
+        .and_then(|c| c.context.as_ref())
+        .and_then(|c| c.user.clone())
+        .ok_or_else(|| Error::Incomplete(format!("context {context_name:?} names no user")))?;
+    let user = config
+        .auth_infos
+        .iter_mut()
+        .find(|u| u.name == user_name)
+        .and_then(|u| u.auth_info.as_mut())
+        .ok_or_else(|| Error::Incomplete(format!("user {user_name:?} is not defined")))?;
+    user.client_certificate_data = Some(STANDARD.encode(cert_pem));
+    user.client_key_data = Some(STANDARD.encode(key_pem).into());
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -167,6 +188,15 @@ mod tests {
             current,
             Current { server: "https://10.0.0.1:6443".into(), ca_pem: "CA".into(), cert_pem: "CERT".into() }
         );
+        Ok(())
+    }
+
+    #[test]
+    fn replacing_the_certificate_keeps_the_rest() -> Result<()> {
+        let mut config = sample();
+        replace_client_certificate(&mut config, "NEW", "NEWKEY")?;
+        let current = current(&config)?;
+        assert_eq!((current.cert_pem.as_str(), current.server.as_str()), ("NEW", "https://10.0.0.1:6443"));
         Ok(())
     }
 

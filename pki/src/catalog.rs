@@ -118,6 +118,18 @@ pub static LEAVES: [Leaf; 7] = [
 /// The service-account key pair's file base name (`sa.key`, `sa.pub`).
 pub const SERVICE_ACCOUNT_BASE: &str = "sa";
 
+/// Every name `kubeadm init phase certs` knows, in upstream's order: each CA followed by the
+/// leaves it signs, then the service-account keys.
+pub fn phase_names() -> Vec<&'static str> {
+    let mut names = Vec::new();
+    for ca in CAS {
+        names.push(ca.name);
+        names.extend(LEAVES.iter().filter(|leaf| std::ptr::eq(leaf.ca, ca)).map(|leaf| leaf.name));
+    }
+    names.push(SERVICE_ACCOUNT_BASE);
+    names
+}
+
 /// Finds a CA by its command name.
 pub fn ca(name: &str) -> Option<&'static Ca> {
     CAS.iter().copied().find(|ca| ca.name == name)
@@ -130,8 +142,7 @@ pub fn leaf(name: &str) -> Option<&'static Leaf> {
 
 /// The error for a name that is neither a CA nor a leaf nor `sa`.
 pub fn unknown(name: &str) -> Error {
-    let known: Vec<&str> = CAS.iter().map(|c| c.name).chain(LEAVES.iter().map(|l| l.name)).chain(["sa"]).collect();
-    Error::UnknownName { name: name.to_owned(), known: known.join(", ") }
+    Error::UnknownName { name: name.to_owned(), known: phase_names().join(", ") }
 }
 
 #[cfg(test)]
@@ -148,6 +159,24 @@ mod tests {
             assert_eq!(leaf.serving, !spec.alt_names.is_empty(), "{}", leaf.name);
         }
         Ok(())
+    }
+
+    #[test]
+    fn phase_order_is_upstreams() {
+        let want = [
+            "ca",
+            "apiserver",
+            "apiserver-kubelet-client",
+            "front-proxy-ca",
+            "front-proxy-client",
+            "etcd-ca",
+            "etcd-server",
+            "etcd-peer",
+            "etcd-healthcheck-client",
+            "apiserver-etcd-client",
+            "sa",
+        ];
+        assert_eq!(phase_names(), want);
     }
 
     #[test]

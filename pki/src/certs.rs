@@ -90,9 +90,7 @@ pub fn check_leaf(dir: &Path, leaf: &Leaf, spec: &Spec, ca: Option<&Info>) -> Re
 
 /// Ensures the whole set: every CA, every leaf, and the service-account key pair.
 pub fn ensure_all(config: &Config, report: &mut dyn FnMut(Event)) -> Result<()> {
-    let names: Vec<&str> =
-        catalog::CAS.iter().map(|c| c.name).chain(catalog::LEAVES.iter().map(|l| l.name)).chain(["sa"]).collect();
-    ensure(config, &names, report)
+    ensure(config, &catalog::phase_names(), report)
 }
 
 /// What pass one decided for each selected item.
@@ -173,7 +171,7 @@ pub fn ensure(config: &Config, names: &[&str], report: &mut dyn FnMut(Event)) ->
             Step::NewServiceAccountKeys => {
                 report(Event::GeneratingServiceAccountKeys);
                 let key = key::generate()?;
-                staged.write(&key_path(dir, "sa"), key.serialize_pem().as_bytes(), SECRET_MODE)?;
+                staged.write(&key_path(dir, catalog::SERVICE_ACCOUNT_BASE), key.serialize_pem().as_bytes(), SECRET_MODE)?;
                 staged.write(&dir.join("sa.pub"), key.public_key_pem().as_bytes(), SECRET_MODE)?;
             }
         }
@@ -188,7 +186,7 @@ pub fn stage_pair(staged: &mut Staged, dir: &Path, base: &str, cert_pem: &str, k
 }
 
 fn check_service_account_keys(dir: &Path) -> Result<bool> {
-    let (key, public) = (key_path(dir, "sa"), dir.join("sa.pub"));
+    let (key, public) = (key_path(dir, catalog::SERVICE_ACCOUNT_BASE), dir.join("sa.pub"));
     match (files::read_optional(&key)?, files::read_optional(&public)?) {
         (None, None) => Ok(false),
         (Some(_), None) => Err(Error::Mismatch { path: key, reason: format!("its public key {} is missing", public.display()) }),
