@@ -9,7 +9,7 @@ use crate::{certs_command, defaults, init_phase};
 
 /// Bootstrap and manage the PKI, kubeconfigs and control plane of a ferrokube cluster.
 #[derive(Debug, Parser)]
-#[command(name = "kubeadm", version, about)]
+#[command(name = "kubeadm", version, about, args_override_self = true)]
 pub struct Cli {
     /// Logging flags.
     #[command(flatten)]
@@ -189,6 +189,16 @@ mod tests {
             _ => false,
         });
         assert!(matches!(bad_cidr, Ok(true)));
+    }
+
+    #[test]
+    fn a_repeated_flag_keeps_the_last_value_like_pflag() -> anyhow::Result<()> {
+        let cli = parse(&["certs", "check-expiration", "--node-name=a", "--node-name=b"])?;
+        let Command::Certs { command: CertsCommand::CheckExpiration { cluster } } = cli.command else {
+            anyhow::bail!("parsed into the wrong command");
+        };
+        assert_eq!(cluster.node_name.as_deref(), Some("b"));
+        Ok(())
     }
 
     #[test]
