@@ -1,0 +1,9 @@
+//! ferrokube's API machinery, the layer between HTTP and etcd that every resource goes
+//! through, built-in or custom.
+//!
+//! So far: [`field`] validation errors with upstream's field paths and messages, and
+//! [`status`], the `Status` errors the apiserver answers with. The generic registry, the
+//! per-resource strategies and the etcd storage follow.
+
+pub mod field;
+pub mod status;
