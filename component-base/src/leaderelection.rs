@@ -27,6 +27,7 @@ pub enum Error {
 
 /// The `--leader-elect*` flags.
 #[derive(Debug, Clone, clap::Args)]
+#[group(id = "leader-election-flags")]
 pub struct Options {
     /// Take a Lease lock before running the main loop, so that only one of several replicas is active.
     #[arg(

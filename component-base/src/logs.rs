@@ -4,6 +4,7 @@ use tracing_subscriber::EnvFilter;
 
 /// Logging flags every component accepts.
 #[derive(Debug, Clone, clap::Args)]
+#[group(id = "logs-flags")]
 pub struct Options {
     /// Log verbosity, as klog counts it: 0-2 logs info, 3-5 adds debug, 6 and up adds trace.
     /// RUST_LOG, when set, overrides it.

@@ -1,3 +1,12 @@
-//! `kubelet`: The node agent: runs pods through CRI and reports node status.
+//! `kubelet`: runs pods through CRI and reports node status.
 
-fn main() {}
+use std::process::ExitCode;
+
+use component_base::cli;
+use kubelet::options::Options;
+
+fn main() -> ExitCode {
+    let options: Options = cli::parse();
+    options.logs.init();
+    cli::not_implemented("kubelet", "the kubelet")
+}

@@ -1,3 +1,12 @@
-//! `kube-scheduler`: The Kubernetes scheduler: binds pending pods to nodes.
+//! `kube-scheduler`: binds pending pods to nodes.
 
-fn main() {}
+use std::process::ExitCode;
+
+use component_base::cli;
+use kube_scheduler::options::Options;
+
+fn main() -> ExitCode {
+    let options: Options = cli::parse();
+    options.logs.init();
+    cli::not_implemented("kube-scheduler", "the scheduler")
+}

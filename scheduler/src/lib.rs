@@ -1,0 +1,4 @@
+//! `kube-scheduler`: the Kubernetes scheduler, which binds pending pods to nodes. Only its
+//! command line exists so far.
+
+pub mod options;
