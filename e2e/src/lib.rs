@@ -3,3 +3,9 @@
 //! PKI, and cleans them up when dropped.
 
 pub mod binaries;
+pub mod cluster_pki;
+pub mod etcd;
+pub mod kubectl;
+pub mod poll;
+pub mod ports;
+pub mod process;

@@ -93,11 +93,11 @@ pub fn ensure_all(config: &Config, report: &mut dyn FnMut(Event)) -> Result<()> 
     ensure(config, &catalog::phase_names(), report)
 }
 
-/// What pass one decided for each selected item.
-enum Step {
-    NewCa(&'static Ca),
-    NewLeaf(&'static Leaf, Spec),
-    NewServiceAccountKeys,
+/// What pass one decided to generate.
+enum Generate {
+    Ca(&'static Ca),
+    Leaf(&'static Leaf, Spec),
+    ServiceAccountKeys,
 }
 
 /// Ensures the named items (`ca`, `apiserver`, `etcd-ca`, ..., `sa`), in kubeadm's order.
@@ -116,7 +116,7 @@ pub fn ensure(config: &Config, names: &[&str], report: &mut dyn FnMut(Event)) ->
     for name in names {
         if let Some(ca) = catalog::ca(name) {
             match &cas[ca.name] {
-                None => steps.push(Step::NewCa(ca)),
+                None => steps.push(Generate::Ca(ca)),
                 Some(LoadedCa { authority: Some(_), .. }) => report(Event::ReusingCert(ca.base.into())),
                 Some(LoadedCa { authority: None, .. }) => report(Event::ExternalCa(ca.base.into())),
             }
@@ -132,12 +132,12 @@ pub fn ensure(config: &Config, names: &[&str], report: &mut dyn FnMut(Event)) ->
                 let path = key_path(dir, leaf.ca.base);
                 return Err(Error::Missing { path, hint: "the CA key is needed to sign; create the CA first or provide the certificate" });
             }
-            steps.push(Step::NewLeaf(leaf, spec));
+            steps.push(Generate::Leaf(leaf, spec));
         } else if *name == catalog::SERVICE_ACCOUNT_BASE {
             if check_service_account_keys(dir)? {
                 report(Event::ReusingServiceAccountKeys);
             } else {
-                steps.push(Step::NewServiceAccountKeys);
+                steps.push(Generate::ServiceAccountKeys);
             }
         } else {
             return Err(catalog::unknown(name));
@@ -149,14 +149,14 @@ pub fn ensure(config: &Config, names: &[&str], report: &mut dyn FnMut(Event)) ->
     let mut staged = Staged::new();
     for step in steps {
         match step {
-            Step::NewCa(ca) => {
+            Generate::Ca(ca) => {
                 report(Event::GeneratingCert(ca.base.into()));
                 let key = key::generate()?;
                 let pem = Spec::ca(ca.common_name).self_sign(&key)?;
                 stage_pair(&mut staged, dir, ca.base, &pem, &key)?;
                 signers.insert(ca.name, Authority::new(&pem, key, &cert_path(dir, ca.base))?);
             }
-            Step::NewLeaf(leaf, spec) => {
+            Generate::Leaf(leaf, spec) => {
                 report(Event::GeneratingCert(leaf.base.into()));
                 let signer = signers.get(leaf.ca.name).ok_or_else(|| Error::Missing {
                     path: key_path(dir, leaf.ca.base),
@@ -168,7 +168,7 @@ pub fn ensure(config: &Config, names: &[&str], report: &mut dyn FnMut(Event)) ->
                     report(Event::ServingNames(leaf.base.into(), spec.alt_names));
                 }
             }
-            Step::NewServiceAccountKeys => {
+            Generate::ServiceAccountKeys => {
                 report(Event::GeneratingServiceAccountKeys);
                 let key = key::generate()?;
                 staged.write(&key_path(dir, catalog::SERVICE_ACCOUNT_BASE), key.serialize_pem().as_bytes(), SECRET_MODE)?;

@@ -259,7 +259,8 @@ mod tests {
 
     #[test]
     fn validation_rejects_bad_names() {
-        let cases: [(&str, fn(&mut Config)); 4] = [
+        type Mutation = fn(&mut Config);
+        let cases: [(&str, Mutation); 4] = [
             ("node name", |c| c.node_name = "Node_1".into()),
             ("extra SAN", |c| c.cert_extra_sans = vec!["bad name".into()]),
             ("control-plane endpoint", |c| c.control_plane_endpoint = Some("host:99999".into())),
