@@ -6,5 +6,9 @@
 //! per-resource strategies and the etcd storage follow.
 
 pub mod field;
+pub mod registry;
+pub mod request_info;
+pub mod resource;
 pub mod status;
 pub mod storage;
+pub mod validation;

@@ -32,8 +32,8 @@ pub struct StatusError {
     pub reason: &'static str,
     /// `Status.message`.
     pub message: String,
-    /// `Status.details`, when the error is about one object.
-    pub details: Option<StatusDetails>,
+    /// `Status.details`, when the error is about one object (boxed to keep errors small).
+    pub details: Option<Box<StatusDetails>>,
 }
 
 impl StatusError {
@@ -42,12 +42,12 @@ impl StatusError {
     }
 
     fn about(mut self, resource: GroupResource<'_>, name: &str) -> Self {
-        self.details = Some(StatusDetails {
+        self.details = Some(Box::new(StatusDetails {
             name: Some(name.to_owned()),
             group: Some(resource.group.to_owned()),
             kind: Some(resource.resource.to_owned()),
             ..StatusDetails::default()
-        });
+        }));
         self
     }
 
@@ -80,13 +80,13 @@ impl StatusError {
             })
             .collect();
         let mut error = Self::new(422, "Invalid", format!("{kind} {name:?} is invalid: {}", field::aggregate_message(errors)));
-        error.details = Some(StatusDetails {
+        error.details = Some(Box::new(StatusDetails {
             name: Some(name.to_owned()),
             group: Some(group.to_owned()),
             kind: Some(kind.to_owned()),
             causes: Some(causes),
             ..StatusDetails::default()
-        });
+        }));
         error
     }
 
@@ -123,17 +123,17 @@ impl StatusError {
     /// 429 with a `retryAfterSeconds` hint.
     pub fn too_many_requests(message: impl Into<String>, retry_after_seconds: i32) -> Self {
         let mut error = Self::new(429, "TooManyRequests", message.into());
-        error.details = Some(StatusDetails { retry_after_seconds: Some(retry_after_seconds), ..StatusDetails::default() });
+        error.details = Some(Box::new(StatusDetails { retry_after_seconds: Some(retry_after_seconds), ..StatusDetails::default() }));
         error
     }
 
     /// 500 for failures that are not the client's doing.
     pub fn internal(cause: impl fmt::Display) -> Self {
         let mut error = Self::new(500, "InternalError", format!("Internal error occurred: {cause}"));
-        error.details = Some(StatusDetails {
+        error.details = Some(Box::new(StatusDetails {
             causes: Some(vec![StatusCause { message: Some(cause.to_string()), ..StatusCause::default() }]),
             ..StatusDetails::default()
-        });
+        }));
         error
     }
 
@@ -146,7 +146,7 @@ impl StatusError {
     pub fn to_status(&self) -> Status {
         Status {
             code: Some(i32::from(self.code)),
-            details: self.details.clone(),
+            details: self.details.as_deref().cloned(),
             message: Some(self.message.clone()),
             metadata: ListMeta::default(),
             reason: Some(self.reason.to_owned()),

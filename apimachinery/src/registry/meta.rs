@@ -1,0 +1,150 @@
+//! `metadata` handling every store shares: the system fields the server owns, generated
+//! names, and upstream's `ValidateObjectMeta` checks.
+
+use serde_json::{Map, Value};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::field::{self, Path};
+use crate::validation;
+
+/// Characters upstream uses for `generateName` suffixes (no vowels, no look-alikes).
+const NAME_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+/// Length of the random `generateName` suffix.
+const NAME_SUFFIX_LEN: usize = 5;
+/// Longest object name.
+const MAX_NAME_LEN: usize = 253;
+/// Largest total size of annotations.
+const MAX_ANNOTATIONS_BYTES: usize = 256 * 1024;
+
+/// Reads a string field of `metadata`.
+pub fn get<'a>(object: &'a Value, field: &str) -> &'a str {
+    object.get("metadata").and_then(|m| m.get(field)).and_then(Value::as_str).unwrap_or_default()
+}
+
+/// The `metadata` map, created if absent; `None` if the object or its metadata is not a map.
+pub fn metadata_mut(object: &mut Value) -> Option<&mut Map<String, Value>> {
+    object.as_object_mut()?.entry("metadata").or_insert_with(|| Value::Object(Map::new())).as_object_mut()
+}
+
+/// Now, as the RFC 3339 seconds timestamp Kubernetes uses.
+pub fn now() -> String {
+    let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    now.format(&Rfc3339).unwrap_or_default()
+}
+
+/// `generateName` plus a random five-character suffix, truncating the prefix to fit.
+pub fn generate_name(prefix: &str) -> String {
+    let bytes = uuid::Uuid::new_v4().into_bytes();
+    let suffix: String =
+        bytes.iter().take(NAME_SUFFIX_LEN).map(|b| char::from(NAME_ALPHABET[usize::from(*b) % NAME_ALPHABET.len()])).collect();
+    let keep = prefix.len().min(MAX_NAME_LEN - NAME_SUFFIX_LEN);
+    format!("{}{suffix}", &prefix[..keep])
+}
+
+/// Sets what the server owns on create: `uid`, `creationTimestamp`, and a name from
+/// `generateName`; drops fields a client may not set.
+pub fn fill_on_create(metadata: &mut Map<String, Value>) {
+    let name_missing = metadata.get("name").and_then(Value::as_str).is_none_or(str::is_empty);
+    if let (true, Some(prefix)) = (name_missing, metadata.get("generateName").and_then(Value::as_str)) {
+        let name = generate_name(prefix);
+        metadata.insert("name".into(), Value::String(name));
+    }
+    metadata.insert("uid".into(), Value::String(uuid::Uuid::new_v4().to_string()));
+    metadata.insert("creationTimestamp".into(), Value::String(now()));
+    for owned in ["deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"] {
+        metadata.remove(owned);
+    }
+}
+
+/// Copies what a client may not change on update from the stored object.
+pub fn keep_on_update(metadata: &mut Map<String, Value>, old: &Value) {
+    for owned in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"] {
+        match old.get("metadata").and_then(|m| m.get(owned)) {
+            Some(value) => metadata.insert(owned.into(), value.clone()),
+            None => metadata.remove(owned),
+        };
+    }
+    metadata.remove("selfLink");
+}
+
+/// Upstream's `ValidateObjectMeta`: name (with the resource's name rule), namespace scope,
+/// labels and annotations.
+pub fn validate(object: &Value, namespaced: bool, name_rule: fn(&str) -> Vec<String>) -> field::ErrorList {
+    let path = Path::new("metadata");
+    let mut errors = field::ErrorList::new();
+    let (name, generate_name) = (get(object, "name"), get(object, "generateName"));
+    if name.is_empty() && generate_name.is_empty() {
+        errors.push(field::Error::required(&path.child("name"), "name or generateName is required"));
+    }
+    if !name.is_empty() {
+        errors.extend(name_rule(name).into_iter().map(|msg| field::Error::invalid(&path.child("name"), name, msg)));
+    }
+    let namespace = get(object, "namespace");
+    match (namespaced, namespace.is_empty()) {
+        (true, true) => errors.push(field::Error::required(&path.child("namespace"), "")),
+        (true, false) => errors.extend(
+            validation::dns1123_label(namespace).into_iter().map(|m| field::Error::invalid(&path.child("namespace"), namespace, m)),
+        ),
+        (false, false) => errors.push(field::Error::forbidden(&path.child("namespace"), "not allowed on this type")),
+        (false, true) => {}
+    }
+    errors.extend(validate_labels(object, &path.child("labels")));
+    errors.extend(validate_annotations(object, &path.child("annotations")));
+    errors
+}
+
+fn string_map<'a>(object: &'a Value, field: &str) -> Vec<(&'a String, &'a Value)> {
+    object.get("metadata").and_then(|m| m.get(field)).and_then(Value::as_object).map(|m| m.iter().collect()).unwrap_or_default()
+}
+
+fn validate_labels(object: &Value, path: &Path) -> field::ErrorList {
+    let mut errors = field::ErrorList::new();
+    for (key, value) in string_map(object, "labels") {
+        errors.extend(validation::qualified_name(key).into_iter().map(|m| field::Error::invalid(path, key.as_str(), m)));
+        let text = value.as_str().unwrap_or_default();
+        errors.extend(validation::label_value(text).into_iter().map(|m| field::Error::invalid(&path.key(key), text, m)));
+    }
+    errors
+}
+
+fn validate_annotations(object: &Value, path: &Path) -> field::ErrorList {
+    let mut errors = field::ErrorList::new();
+    let mut total = 0;
+    for (key, value) in string_map(object, "annotations") {
+        errors.extend(validation::qualified_name(&key.to_lowercase()).into_iter().map(|m| field::Error::invalid(path, key.as_str(), m)));
+        total += key.len() + value.as_str().map_or(0, str::len);
+    }
+    if total > MAX_ANNOTATIONS_BYTES {
+        errors.push(field::Error::too_long(path, MAX_ANNOTATIONS_BYTES));
+    }
+    errors
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn generated_names_and_system_fields() {
+        let mut object = json!({"metadata": {"generateName": "web-", "uid": "forged", "selfLink": "/x"}});
+        let Some(metadata) = metadata_mut(&mut object) else { panic!("metadata is a map") };
+        fill_on_create(metadata);
+        let name = get(&object, "name");
+        assert!(name.starts_with("web-") && name.len() == 9, "{name}");
+        assert_ne!(get(&object, "uid"), "forged");
+        assert!(get(&object, "creationTimestamp").ends_with('Z'));
+        assert_eq!(object["metadata"].get("selfLink"), None);
+    }
+
+    #[test]
+    fn validation_reports_each_problem_with_its_path() {
+        let object = json!({"metadata": {"name": "Bad_Name", "labels": {"ok": "-bad"}}});
+        let errors = validate(&object, true, validation::dns1123_subdomain);
+        let fields: Vec<String> = errors.iter().map(|e| e.field.to_string()).collect();
+        assert_eq!(fields, ["metadata.name", "metadata.namespace", "metadata.labels[ok]"]);
+        let cluster_scoped = json!({"metadata": {"name": "n", "namespace": "x"}});
+        assert_eq!(validate(&cluster_scoped, false, validation::dns1123_subdomain)[0].to_string(), "metadata.namespace: Forbidden: not allowed on this type");
+    }
+}

@@ -1,0 +1,215 @@
+//! The generic registry: one [`Store`] serves any resource over a [`Storage`], and a
+//! per-resource [`Strategy`] supplies only what differs (defaulting, validation, what an
+//! update may change), as upstream's `genericregistry.Store` and its strategies do.
+//!
+//! Objects travel as JSON values, so typed built-ins and schema-driven custom resources go
+//! through the same path.
+
+pub mod meta;
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use crate::field;
+use crate::resource::Resource;
+use crate::status::StatusError;
+use crate::storage::{self, ListOptions, Preconditions, Storage};
+use crate::validation;
+
+/// What differs between resources; every hook has a neutral default.
+pub trait Strategy: Send + Sync {
+    /// The rule object names must follow (most resources: an RFC 1123 subdomain).
+    fn name_rule(&self) -> fn(&str) -> Vec<String> {
+        validation::dns1123_subdomain
+    }
+
+    /// Clears what a create may not set and applies defaults (e.g. wipes `status`).
+    fn prepare_for_create(&self, _object: &mut Value) {}
+
+    /// Validates a new object beyond its metadata.
+    fn validate(&self, _object: &Value) -> field::ErrorList {
+        Vec::new()
+    }
+
+    /// Keeps what an update may not change from `old` (e.g. `status` on the main resource).
+    fn prepare_for_update(&self, _object: &mut Value, _old: &Value) {}
+
+    /// Validates an update beyond its metadata (immutable fields).
+    fn validate_update(&self, object: &Value, _old: &Value) -> field::ErrorList {
+        self.validate(object)
+    }
+}
+
+/// The strategy of resources with nothing special: metadata handling only.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct DefaultStrategy;
+
+impl Strategy for DefaultStrategy {}
+
+/// A resource's store: CRUD over storage with the strategy's hooks in upstream's order.
+pub struct Store {
+    resource: Arc<Resource>,
+    strategy: Arc<dyn Strategy>,
+    storage: Arc<dyn Storage>,
+}
+
+/// Builds the store of `resource`.
+pub fn store(resource: Resource, strategy: Arc<dyn Strategy>, storage: Arc<dyn Storage>) -> Store {
+    Store { resource: Arc::new(resource), strategy, storage }
+}
+
+impl Store {
+    /// The resource served.
+    pub fn resource(&self) -> &Resource {
+        &self.resource
+    }
+
+    fn to_status(&self, name: &str, error: storage::Error) -> StatusError {
+        let resource = self.resource.group_resource();
+        match error {
+            storage::Error::NotFound(_) => StatusError::not_found(resource, name),
+            storage::Error::KeyExists(_) => StatusError::already_exists(resource, name),
+            storage::Error::Conflict { reason, .. } => StatusError::conflict(resource, name, &reason),
+            storage::Error::ResourceVersionTooOld { requested, oldest } => {
+                StatusError::expired(format!("too old resource version: {requested} ({oldest})"))
+            }
+            storage::Error::InvalidContinue(why) => StatusError::bad_request(format!("invalid continue token: {why}")),
+            storage::Error::Unavailable(why) => StatusError::service_unavailable(why),
+            storage::Error::InvalidObject(why) | storage::Error::Internal(why) => StatusError::internal(why),
+        }
+    }
+
+    fn invalid(&self, name: &str, errors: &[field::Error]) -> StatusError {
+        StatusError::invalid(&self.resource.group, &self.resource.kind, name, errors)
+    }
+
+    /// Checks that the body is this resource's kind and sits in the request's namespace.
+    fn check_identity(&self, object: &mut Value, namespace: &str) -> Result<(), StatusError> {
+        let kind = object.get("kind").and_then(Value::as_str).unwrap_or_default();
+        let api_version = object.get("apiVersion").and_then(Value::as_str).unwrap_or_default();
+        if (!kind.is_empty() && kind != self.resource.kind) || (!api_version.is_empty() && api_version != self.resource.api_version()) {
+            return Err(StatusError::bad_request(format!(
+                "the API version in the data ({api_version}) does not match the expected API version ({})",
+                self.resource.api_version()
+            )));
+        }
+        let expected = (self.resource.kind.clone(), self.resource.api_version());
+        let metadata = meta::metadata_mut(object).ok_or_else(|| StatusError::bad_request("the object is not a JSON object"))?;
+        let body_namespace = metadata.get("namespace").and_then(Value::as_str).unwrap_or_default().to_owned();
+        if self.resource.namespaced {
+            if !body_namespace.is_empty() && body_namespace != namespace {
+                return Err(StatusError::bad_request(
+                    "the namespace of the provided object does not match the namespace sent on the request",
+                ));
+            }
+            metadata.insert("namespace".into(), Value::String(namespace.to_owned()));
+        }
+        if let Some(map) = object.as_object_mut() {
+            map.insert("kind".into(), Value::String(expected.0));
+            map.insert("apiVersion".into(), Value::String(expected.1));
+        }
+        Ok(())
+    }
+
+    /// Upstream's `BeforeCreate`, in its order: identity, system fields, strategy prepare,
+    /// metadata and strategy validation.
+    fn before_create(&self, object: &mut Value, namespace: &str) -> Result<(), StatusError> {
+        self.check_identity(object, namespace)?;
+        if let Some(metadata) = meta::metadata_mut(object) {
+            meta::fill_on_create(metadata);
+        }
+        self.strategy.prepare_for_create(object);
+        let mut errors = meta::validate(object, self.resource.namespaced, self.strategy.name_rule());
+        errors.extend(self.strategy.validate(object));
+        if errors.is_empty() { Ok(()) } else { Err(self.invalid(meta::get(object, "name"), &errors)) }
+    }
+
+    /// Upstream's `BeforeUpdate`: identity, kept system fields, strategy prepare, validation.
+    fn before_update(&self, object: &mut Value, old: &Value, namespace: &str) -> Result<(), StatusError> {
+        self.check_identity(object, namespace)?;
+        if let Some(metadata) = meta::metadata_mut(object) {
+            meta::keep_on_update(metadata, old);
+        }
+        self.strategy.prepare_for_update(object, old);
+        let mut errors = meta::validate(object, self.resource.namespaced, self.strategy.name_rule());
+        errors.extend(self.strategy.validate_update(object, old));
+        if errors.is_empty() { Ok(()) } else { Err(self.invalid(meta::get(object, "name"), &errors)) }
+    }
+
+    /// Creates an object in `namespace` (ignored for cluster-scoped resources).
+    pub async fn create(&self, namespace: &str, mut object: Value) -> Result<Value, StatusError> {
+        self.before_create(&mut object, namespace)?;
+        let name = meta::get(&object, "name").to_owned();
+        if let Some(metadata) = meta::metadata_mut(&mut object) {
+            metadata.remove("resourceVersion");
+        }
+        let key = self.resource.key(namespace, &name);
+        self.storage.create(&key, object).await.map_err(|e| self.to_status(&name, e))
+    }
+
+    /// Reads one object.
+    pub async fn get(&self, namespace: &str, name: &str) -> Result<Value, StatusError> {
+        self.storage.get(&self.resource.key(namespace, name)).await.map_err(|e| self.to_status(name, e))
+    }
+
+    /// Lists objects in `namespace`, or in all namespaces when it is empty, as a `<Kind>List`.
+    pub async fn list(&self, namespace: &str, options: &ListOptions) -> Result<Value, StatusError> {
+        let prefix = self.resource.list_prefix(namespace);
+        let page = self.storage.list(&prefix, options).await.map_err(|e| self.to_status("", e))?;
+        let mut metadata = json!({"resourceVersion": page.revision.to_string()});
+        if let Some(token) = &page.continue_token {
+            metadata["continue"] = json!(token);
+        }
+        if let Some(remaining) = page.remaining {
+            metadata["remainingItemCount"] = json!(remaining);
+        }
+        Ok(json!({
+            "kind": format!("{}List", self.resource.kind),
+            "apiVersion": self.resource.api_version(),
+            "metadata": metadata,
+            "items": page.items,
+        }))
+    }
+
+    /// Replaces an object. A `metadata.resourceVersion` in the body must match the stored one
+    /// (409 Conflict otherwise); without one the update is unconditional.
+    pub async fn update(&self, namespace: &str, name: &str, object: Value) -> Result<Value, StatusError> {
+        let body_name = meta::get(&object, "name");
+        if body_name != name {
+            return Err(StatusError::bad_request(format!(
+                "the name of the object ({body_name}) does not match the name on the URL ({name})"
+            )));
+        }
+        let expected = storage::versioner::resource_version(&object)
+            .map_err(|_| self.invalid(name, &[field::Error::invalid(&field::Path::new("metadata").child("resourceVersion"), meta::get(&object, "resourceVersion"), "must be a number")]))?;
+        let mut failure = None;
+        let key = self.resource.key(namespace, name);
+        let result = self
+            .storage
+            .guaranteed_update(&key, &Preconditions::default(), &mut |old| {
+                if expected.is_some_and(|rv| Some(rv) != storage::versioner::resource_version(&old).ok().flatten()) {
+                    failure = Some(StatusError::conflict(self.resource.group_resource(), name, StatusError::MODIFIED));
+                    return Err(storage::Error::Conflict { key: key.clone(), reason: StatusError::MODIFIED.into() });
+                }
+                let mut updated = object.clone();
+                self.before_update(&mut updated, &old, namespace).map_err(|status| {
+                    let reason = status.message.clone();
+                    failure = Some(status);
+                    storage::Error::Conflict { key: key.clone(), reason }
+                })?;
+                Ok(updated)
+            })
+            .await;
+        match (result, failure) {
+            (Ok(updated), _) => Ok(updated),
+            (Err(_), Some(status)) => Err(status),
+            (Err(e), None) => Err(self.to_status(name, e)),
+        }
+    }
+
+    /// Deletes an object and returns its last state.
+    pub async fn delete(&self, namespace: &str, name: &str, preconditions: &Preconditions) -> Result<Value, StatusError> {
+        self.storage.delete(&self.resource.key(namespace, name), preconditions).await.map_err(|e| self.to_status(name, e))
+    }
+}
