@@ -19,10 +19,12 @@ command -v cargo >/dev/null || die "cargo is not installed; install Rust with ht
 
 step "installing Debian packages (etcd-server etcd-client openssl protobuf-compiler)"
 # Keep the package's own etcd service from starting: ours uses the cluster PKI.
-printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
-trap 'rm -f /usr/sbin/policy-rc.d' EXIT
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server etcd-client openssl protobuf-compiler >/dev/null
-rm -f /usr/sbin/policy-rc.d
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+DEBIAN_FRONTEND=noninteractive apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-upgrade etcd-server etcd-client openssl protobuf-compiler >/dev/null
 
 step "building release binaries (a few minutes the first time)"
 cargo build --release --locked --bins --manifest-path "$repo/Cargo.toml"
@@ -34,27 +36,32 @@ step "generating the cluster PKI and kubeconfigs"
 kubeadm init phase certs all --cert-dir "$cert_dir" --apiserver-advertise-address 127.0.0.1
 kubeadm init phase kubeconfig all --cert-dir "$cert_dir" --apiserver-advertise-address 127.0.0.1
 
+etcdctl_tls=(--endpoints=https://127.0.0.1:2379 --cacert="$cert_dir/etcd/ca.crt"
+    --cert="$cert_dir/etcd/healthcheck-client.crt" --key="$cert_dir/etcd/healthcheck-client.key")
+etcd_healthy() { ETCDCTL_API=3 etcdctl --command-timeout=2s "${etcdctl_tls[@]}" endpoint health >/dev/null 2>&1; }
+port_in_use() { (exec 3<>/dev/tcp/127.0.0.1/2379) 2>/dev/null; }
+
 step "starting etcd with mTLS on 127.0.0.1:2379"
 install -d -m 0700 "$etcd_data"
 install -d "$log_dir"
 if [ -d /run/systemd/system ]; then
     install -m 0644 "$repo/systemd/etcd.service" /etc/systemd/system/etcd.service
     systemctl daemon-reload
-    systemctl enable --now etcd.service
+    systemctl enable etcd.service
+    systemctl restart etcd.service
+elif etcd_healthy; then
+    step "etcd already serves 127.0.0.1:2379 with this PKI; keeping it"
+elif port_in_use; then
+    die "something else listens on 127.0.0.1:2379; stop it and re-run"
 else
     # No systemd as PID 1 (containers): run the unit's command line in the background.
-    pkill -x etcd 2>/dev/null || true
     exec_start=$(sed -n '/^ExecStart=/,/[^\\]$/p' "$repo/systemd/etcd.service" | sed 's/^ExecStart=//; s/\\$//' | tr -s ' \n' ' ')
     # shellcheck disable=SC2086
     setsid $exec_start >"$log_dir/etcd.log" 2>&1 < /dev/null &
 fi
 
-etcdctl_tls=(--endpoints=https://127.0.0.1:2379 --cacert="$cert_dir/etcd/ca.crt"
-    --cert="$cert_dir/etcd/healthcheck-client.crt" --key="$cert_dir/etcd/healthcheck-client.key")
 for _ in $(seq 1 100); do
-    if ETCDCTL_API=3 etcdctl "${etcdctl_tls[@]}" endpoint health >/dev/null 2>&1; then
-        break
-    fi
+    etcd_healthy && break
     sleep 0.2
 done
 ETCDCTL_API=3 etcdctl "${etcdctl_tls[@]}" endpoint health || die "etcd did not become healthy; see $log_dir/etcd.log"

@@ -90,6 +90,11 @@ impl StatusError {
         error
     }
 
+    /// 404 for a path that names nothing served.
+    pub fn not_found_path() -> Self {
+        Self::new(404, "NotFound", "the server could not find the requested resource".into())
+    }
+
     /// 400 with the given message.
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(400, "BadRequest", message.into())

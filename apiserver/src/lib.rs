@@ -1,4 +1,12 @@
 //! `kube-apiserver`: the Kubernetes API server, the only door to the cluster and the only
-//! client of etcd. Only its command line exists so far.
+//! client of etcd. So far it serves discovery, health, `/version`, and CRUD on a first set of
+//! built-in resources through the generic registry.
 
+mod authentication;
+mod builtin;
+mod discovery;
+mod handler;
 pub mod options;
+pub mod server;
+mod tls;
+mod version;

@@ -5,8 +5,15 @@ use std::process::ExitCode;
 use component_base::cli;
 use kube_apiserver::options::Options;
 
-fn main() -> ExitCode {
+#[tokio::main]
+async fn main() -> ExitCode {
     let options: Options = cli::parse();
     options.logs.init();
-    cli::not_implemented("kube-apiserver", "the API server")
+    match kube_apiserver::server::run(options).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("kube-apiserver: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
 }

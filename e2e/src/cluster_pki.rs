@@ -19,11 +19,17 @@ pub struct ClusterPki {
 
 impl ClusterPki {
     /// Runs `kubeadm init phase certs all` and `kubeadm init phase kubeconfig all` for a
-    /// control plane advertised on 127.0.0.1.
+    /// control plane advertised on 127.0.0.1:6443.
     pub fn generate() -> anyhow::Result<Self> {
+        Self::generate_for_port(6443)
+    }
+
+    /// As [`ClusterPki::generate`], with kubeconfigs pointing at the apiserver on `port`.
+    pub fn generate_for_port(port: u16) -> anyhow::Result<Self> {
         let pki = Self { root: tempfile::tempdir().context("failed to create a temporary directory")? };
+        let port_flag = format!("--apiserver-bind-port={port}");
         for phase in ["certs", "kubeconfig"] {
-            let output = pki.kubeadm(&["init", "phase", phase, "all"])?;
+            let output = pki.kubeadm(&["init", "phase", phase, "all", &port_flag])?;
             ensure!(output.status.success(), "kubeadm init phase {phase} all failed: {}", String::from_utf8_lossy(&output.stderr));
         }
         Ok(pki)

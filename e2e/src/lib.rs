@@ -4,6 +4,7 @@
 
 pub mod binaries;
 pub mod cluster_pki;
+pub mod control_plane;
 pub mod etcd;
 pub mod kubectl;
 pub mod poll;

@@ -54,12 +54,21 @@ fn systemd_analyze_verifies_every_unit() -> anyhow::Result<()> {
 
 #[test]
 fn component_units_pass_flags_our_binaries_accept() -> anyhow::Result<()> {
+    let empty = tempfile::tempdir()?;
+    let no_pki = empty.path().join("pki").display().to_string();
     for name in COMPONENTS {
-        let args = exec_start(&unit_text(name)?)?;
+        // Point the PKI at an empty directory so the machine's /etc/kubernetes cannot matter.
+        let args: Vec<String> = exec_start(&unit_text(name)?)?.iter().map(|a| a.replace("/etc/kubernetes/pki", &no_pki)).collect();
         ensure!(args.first().is_some_and(|a| a == &format!("/usr/local/bin/{name}")), "{name}: {args:?}");
         let out = Command::new(bin_path(name)).args(&args[1..]).output()?;
         let stderr = String::from_utf8_lossy(&out.stderr);
-        ensure!(stderr.contains("flags accepted"), "{name}.service flags refused: {stderr}");
+        let accepted = if name == "kube-apiserver" {
+            // It runs: with no PKI installed here it stops at the first file it needs.
+            stderr.contains(&format!("failed to read --tls-cert-file {no_pki}/apiserver.crt"))
+        } else {
+            stderr.contains("flags accepted")
+        };
+        ensure!(accepted && out.status.code() == Some(1), "{name}.service flags refused: {stderr}");
     }
     Ok(())
 }

@@ -1,0 +1,146 @@
+//! Request handling: non-resource paths (version, health, discovery) and resource verbs
+//! dispatched to the registry's stores, every failure answered with a `Status`.
+
+use std::sync::Arc;
+
+use apimachinery::registry::Store;
+use apimachinery::request_info::RequestInfo;
+use apimachinery::status::StatusError;
+use apimachinery::storage::{ListOptions, Preconditions, Storage};
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{CONTENT_TYPE, HeaderValue};
+use hyper::{Request, Response, StatusCode};
+use serde_json::{Value, json};
+
+use crate::authentication::User;
+use crate::discovery;
+
+/// The largest request body accepted, as upstream.
+pub const MAX_BODY_BYTES: usize = 3 * 1024 * 1024;
+
+/// What the handlers serve from.
+pub struct Api {
+    /// One store per served resource.
+    pub stores: Vec<Store>,
+    /// The storage, for the readiness check.
+    pub storage: Arc<dyn Storage>,
+    /// `host:port` clients reach this apiserver at, for `/api`.
+    pub server_address: String,
+}
+
+type Reply = Result<(StatusCode, Value), StatusError>;
+
+/// Handles one request.
+pub async fn handle(api: Arc<Api>, user: User, request: Request<Incoming>) -> Response<Full<Bytes>> {
+    let (method, path, query) = (request.method().as_str().to_owned(), request.uri().path().to_owned(), request.uri().query().map(str::to_owned));
+    let info = RequestInfo::parse(&method, &path, query.as_deref());
+    tracing::debug!(user = %user.name, verb = %info.verb, %path, "request");
+    if !info.is_resource_request {
+        return non_resource(&api, &info).await;
+    }
+    let reply = match find_store(&api, &info) {
+        Some(store) => resource(store, &info, query.as_deref(), request).await,
+        None => Err(StatusError::not_found_path()),
+    };
+    respond(reply)
+}
+
+fn respond(reply: Reply) -> Response<Full<Bytes>> {
+    match reply {
+        Ok((code, body)) => json_response(code, &body),
+        Err(error) => {
+            let code = StatusCode::from_u16(error.code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            json_response(code, &serde_json::to_value(error.to_status()).unwrap_or_default())
+        }
+    }
+}
+
+fn json_response(code: StatusCode, body: &Value) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from(serde_json::to_vec(body).unwrap_or_default())));
+    *response.status_mut() = code;
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+fn text_response(code: StatusCode, body: &'static str) -> Response<Full<Bytes>> {
+    let mut response = Response::new(Full::new(Bytes::from_static(body.as_bytes())));
+    *response.status_mut() = code;
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    response
+}
+
+async fn non_resource(api: &Api, info: &RequestInfo) -> Response<Full<Bytes>> {
+    let found = |document: Option<Value>| respond(document.map(|d| (StatusCode::OK, d)).ok_or_else(StatusError::not_found_path));
+    match (info.path.trim_end_matches('/'), info.api_prefix.as_str()) {
+        ("/version", _) => json_response(StatusCode::OK, &crate::version::info()),
+        ("/healthz" | "/livez", _) => text_response(StatusCode::OK, "ok"),
+        ("/readyz", _) => match api.storage.current_revision().await {
+            Ok(_) => text_response(StatusCode::OK, "ok"),
+            Err(e) => {
+                tracing::warn!(error = %e, "readyz: etcd check failed");
+                text_response(StatusCode::INTERNAL_SERVER_ERROR, "[-]etcd failed: reason withheld\nreadyz check failed\n")
+            }
+        },
+        ("/api", _) => json_response(StatusCode::OK, &discovery::core_versions(&api.server_address)),
+        ("/apis", _) => json_response(StatusCode::OK, &discovery::group_list(&api.stores)),
+        (_, "api") => found(discovery::resource_list(&api.stores, "", &info.api_version)),
+        (_, "apis") if info.api_version.is_empty() => found(discovery::group(&api.stores, &info.api_group)),
+        (_, "apis") => found(discovery::resource_list(&api.stores, &info.api_group, &info.api_version)),
+        _ => respond(Err(StatusError::not_found_path())),
+    }
+}
+
+fn find_store<'a>(api: &'a Api, info: &RequestInfo) -> Option<&'a Store> {
+    if !info.subresource.is_empty() {
+        return None;
+    }
+    api.stores.iter().find(|s| {
+        let r = s.resource();
+        r.group == info.api_group && r.version == info.api_version && r.plural == info.resource
+    })
+}
+
+async fn resource(store: &Store, info: &RequestInfo, query: Option<&str>, request: Request<Incoming>) -> Reply {
+    let namespace = if store.resource().namespaced { info.namespace.as_str() } else { "" };
+    let name = info.name.as_str();
+    match info.verb.as_str() {
+        "get" => Ok((StatusCode::OK, store.get(namespace, name).await?)),
+        "list" => Ok((StatusCode::OK, store.list(namespace, &list_options(query)?).await?)),
+        "create" => Ok((StatusCode::CREATED, store.create(namespace, body(request).await?).await?)),
+        "update" => Ok((StatusCode::OK, store.update(namespace, name, body(request).await?).await?)),
+        "delete" => {
+            let deleted = store.delete(namespace, name, &Preconditions::default()).await?;
+            let r = store.resource();
+            let details = json!({"name": name, "group": r.group, "kind": r.plural, "uid": deleted["metadata"]["uid"]});
+            Ok((StatusCode::OK, json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": details})))
+        }
+        verb => Err(StatusError::method_not_supported(store.resource().group_resource(), verb)),
+    }
+}
+
+fn list_options(query: Option<&str>) -> Result<ListOptions, StatusError> {
+    let mut options = ListOptions::default();
+    for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        match key.as_ref() {
+            "limit" => options.limit = value.parse().map_err(|_| StatusError::bad_request(format!("invalid limit {value:?}")))?,
+            "continue" if !value.is_empty() => options.continue_token = Some(value.into_owned()),
+            _ => {}
+        }
+    }
+    Ok(options)
+}
+
+async fn body(request: Request<Incoming>) -> Result<Value, StatusError> {
+    let content_type = request.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("application/json").to_owned();
+    if !content_type.starts_with("application/json") {
+        return Err(StatusError::unsupported_media_type(&content_type));
+    }
+    let bytes = Limited::new(request.into_body(), MAX_BODY_BYTES)
+        .collect()
+        .await
+        .map_err(|e| if e.is::<http_body_util::LengthLimitError>() { StatusError::too_large("limit is 3145728") } else { StatusError::bad_request(e.to_string()) })?
+        .to_bytes();
+    serde_json::from_slice(&bytes).map_err(|e| StatusError::bad_request(format!("the request body is not valid JSON: {e}")))
+}

@@ -1,0 +1,74 @@
+//! Wiring: etcd storage, the registry's stores, TLS, and the accept loop serving HTTP/2 and
+//! HTTP/1.1 on `--bind-address:--secure-port`.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use apimachinery::storage::{Storage, etcd3};
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
+
+use crate::authentication::User;
+use crate::handler::{self, Api};
+use crate::options::Options;
+use crate::{builtin, tls};
+
+fn etcd_config(options: &Options) -> anyhow::Result<etcd3::Config> {
+    let etcd = &options.etcd;
+    let tls = match (&etcd.etcd_cafile, &etcd.etcd_certfile, &etcd.etcd_keyfile) {
+        (Some(ca), Some(cert), Some(key)) => Some(etcd3::TlsFiles { ca: ca.clone(), cert: cert.clone(), key: key.clone() }),
+        (None, None, None) => None,
+        _ => bail!("--etcd-cafile, --etcd-certfile and --etcd-keyfile go together"),
+    };
+    let mut config = etcd3::Config::new(etcd.etcd_servers.clone(), tls);
+    config.prefix = etcd.etcd_prefix.clone();
+    Ok(config)
+}
+
+/// Runs the apiserver until the process is stopped.
+pub async fn run(options: Options) -> anyhow::Result<()> {
+    let serving = &options.secure_serving;
+    let (Some(cert), Some(key)) = (&serving.cert.tls_cert_file, &serving.cert.tls_private_key_file) else {
+        bail!("--tls-cert-file and --tls-private-key-file are required (generating a self-signed certificate is not supported yet)");
+    };
+    let client_ca = options.authentication.client_cert.client_ca_file.as_deref();
+    let acceptor = TlsAcceptor::from(tls::server_config(cert, key, client_ca)?);
+    let storage: Arc<dyn Storage> = Arc::new(etcd3::storage(&etcd_config(&options)?).await?);
+    let address = SocketAddr::new(serving.bind_address, serving.secure_port);
+    let advertised = options.server_run.advertise_address.unwrap_or(serving.bind_address);
+    let api = Arc::new(Api {
+        stores: builtin::stores(storage.clone()),
+        storage,
+        server_address: SocketAddr::new(advertised, serving.secure_port).to_string(),
+    });
+    let listener = TcpListener::bind(address).await.with_context(|| format!("failed to listen on {address}"))?;
+    tracing::info!(%address, "serving securely");
+    loop {
+        let (tcp, peer) = listener.accept().await.context("accept failed")?;
+        let (acceptor, api) = (acceptor.clone(), api.clone());
+        tokio::spawn(async move {
+            let tls = match acceptor.accept(tcp).await {
+                Ok(tls) => tls,
+                Err(e) => return tracing::debug!(%peer, error = %e, "TLS handshake failed"),
+            };
+            let user = tls
+                .get_ref()
+                .1
+                .peer_certificates()
+                .and_then(|chain| chain.first())
+                .and_then(|cert| User::from_certificate(cert))
+                .unwrap_or_else(User::anonymous);
+            let service = service_fn(move |request| {
+                let (api, user) = (api.clone(), user.clone());
+                async move { Ok::<_, std::convert::Infallible>(handler::handle(api, user, request).await) }
+            });
+            if let Err(e) = auto::Builder::new(TokioExecutor::new()).serve_connection(TokioIo::new(tls), service).await {
+                tracing::debug!(%peer, error = %e, "connection ended with an error");
+            }
+        });
+    }
+}
