@@ -11,4 +11,5 @@ pub mod request_info;
 pub mod resource;
 pub mod status;
 pub mod storage;
+pub mod table;
 pub mod validation;

@@ -10,7 +10,7 @@ use apimachinery::storage::{ListOptions, Preconditions, Storage};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
-use hyper::header::{CONTENT_TYPE, HeaderValue};
+use hyper::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
 use hyper::{Request, Response, StatusCode};
 use serde_json::{Value, json};
 
@@ -30,6 +30,7 @@ pub struct Api {
     pub server_address: String,
 }
 
+/// A successful answer's code and body, or the error to answer with.
 type Reply = Result<(StatusCode, Value), StatusError>;
 
 /// Handles one request.
@@ -40,11 +41,51 @@ pub async fn handle(api: Arc<Api>, user: User, request: Request<Incoming>) -> Re
     if !info.is_resource_request {
         return non_resource(&api, &info).await;
     }
+    let table = wanted_table(request.headers().get(ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default());
     let reply = match find_store(&api, &info) {
-        Some(store) => resource(store, &info, query.as_deref(), request).await,
+        Some(store) => resource(store, &info, query.as_deref(), request).await.map(|(code, body)| match table {
+            Some(version) if matches!(info.verb.as_str(), "get" | "list") => (code, as_table(store, version, body)),
+            _ => (code, body),
+        }),
         None => Err(StatusError::not_found_path()),
     };
-    respond(reply)
+    let mut response = respond(reply);
+    if let (Some(version), true) = (table, response.status().is_success()) {
+        let content_type = format!("application/json;as=Table;v={};g=meta.k8s.io", version.rsplit('/').next().unwrap_or("v1"));
+        if let Ok(value) = HeaderValue::from_str(&content_type) {
+            response.headers_mut().insert(CONTENT_TYPE, value);
+        }
+    }
+    response
+}
+
+/// The `Table` API version the client asks for first, if any (kubectl: v1, then v1beta1).
+fn wanted_table(accept: &str) -> Option<&'static str> {
+    accept.split(',').find_map(|media| {
+        let params: Vec<&str> = media.split(';').map(str::trim).collect();
+        let has = |p: &str| params.contains(&p);
+        if !(has("as=Table") && has("g=meta.k8s.io")) {
+            return None;
+        }
+        if has("v=v1") {
+            Some("meta.k8s.io/v1")
+        } else if has("v=v1beta1") {
+            Some("meta.k8s.io/v1beta1")
+        } else {
+            None
+        }
+    })
+}
+
+/// Converts a get's object or a list's items into a `Table`.
+fn as_table(store: &Store, api_version: &str, body: Value) -> Value {
+    match body.get("items").and_then(Value::as_array) {
+        Some(items) => store.table(api_version, items, body.get("metadata").cloned().unwrap_or_default()),
+        None => {
+            let rv = body.pointer("/metadata/resourceVersion").cloned().unwrap_or_default();
+            store.table(api_version, std::slice::from_ref(&body), json!({"resourceVersion": rv}))
+        }
+    }
 }
 
 fn respond(reply: Reply) -> Response<Full<Bytes>> {
@@ -143,4 +184,18 @@ async fn body(request: Request<Incoming>) -> Result<Value, StatusError> {
         .map_err(|e| if e.is::<http_body_util::LengthLimitError>() { StatusError::too_large("limit is 3145728") } else { StatusError::bad_request(e.to_string()) })?
         .to_bytes();
     serde_json::from_slice(&bytes).map_err(|e| StatusError::bad_request(format!("the request body is not valid JSON: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_is_chosen_from_kubectls_accept_header() {
+        let kubectl = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
+        assert_eq!(wanted_table(kubectl), Some("meta.k8s.io/v1"));
+        assert_eq!(wanted_table("application/json;as=Table;v=v1beta1;g=meta.k8s.io"), Some("meta.k8s.io/v1beta1"));
+        assert_eq!(wanted_table("application/json"), None);
+        assert_eq!(wanted_table("application/json;as=Table;v=v2;g=meta.k8s.io"), None);
+    }
 }

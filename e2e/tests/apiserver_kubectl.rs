@@ -51,6 +51,16 @@ fn create_get_delete_with_upstream_errors() -> anyhow::Result<()> {
     let invalid = create("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: Bad_Name\n  namespace: team\n")?;
     ensure!(text(&invalid.stderr).contains(r#"The ConfigMap "Bad_Name" is invalid: metadata.name: Invalid value: "Bad_Name": a lowercase RFC 1123 subdomain"#), "{}", text(&invalid.stderr));
 
+    for kubectl in e2e::kubectl::all_versions() {
+        let table = plane.kubectl_with(&kubectl, &["get", "namespaces", "team"])?;
+        let lines: Vec<Vec<String>> = text(&table.stdout).lines().map(|l| l.split_whitespace().map(str::to_owned).collect()).collect();
+        ensure!(lines.first().is_some_and(|h| h == &["NAME", "STATUS", "AGE"]), "{}: {lines:?} {}", kubectl.display(), text(&table.stderr));
+        ensure!(lines.get(1).is_some_and(|r| r[..2] == ["team", "Active"] && r[2].ends_with('s')), "{}: {lines:?}", kubectl.display());
+    }
+    let table = text(&run(&["-n", "team", "get", "configmaps"])?.stdout);
+    let rows: Vec<Vec<&str>> = table.lines().map(|l| l.split_whitespace().collect()).collect();
+    ensure!(rows.len() == 2 && rows[0] == ["NAME", "DATA", "AGE"] && rows[1][..2] == ["settings", "1"], "{table}");
+
     let listed = run(&["get", "configmaps", "--all-namespaces", "-o", "name"])?;
     ensure!(text(&listed.stdout).trim() == "configmap/settings", "{}{}", text(&listed.stdout), text(&listed.stderr));
     let deleted = run(&["-n", "team", "delete", "configmap", "settings"])?;

@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use crate::field;
 use crate::resource::Resource;
 use crate::status::StatusError;
+use crate::table;
 use crate::storage::{self, ListOptions, Preconditions, Storage};
 use crate::validation;
 
@@ -38,6 +39,16 @@ pub trait Strategy: Send + Sync {
     /// Validates an update beyond its metadata (immutable fields).
     fn validate_update(&self, object: &Value, _old: &Value) -> field::ErrorList {
         self.validate(object)
+    }
+
+    /// The columns `kubectl get` prints; by default name and age.
+    fn table_columns(&self) -> Vec<table::Column> {
+        vec![table::NAME, table::AGE]
+    }
+
+    /// One row's cells, matching [`Strategy::table_columns`].
+    fn table_cells(&self, object: &Value) -> Vec<Value> {
+        vec![table::name_cell(object), table::age_cell(object)]
     }
 }
 
@@ -206,6 +217,13 @@ impl Store {
             (Err(_), Some(status)) => Err(status),
             (Err(e), None) => Err(self.to_status(name, e)),
         }
+    }
+
+    /// Renders objects as a `Table` (`api_version` is `meta.k8s.io/v1` or `/v1beta1`), with
+    /// the list's metadata (`resourceVersion`, `continue`).
+    pub fn table(&self, api_version: &str, objects: &[Value], list_metadata: Value) -> Value {
+        let strategy = self.strategy.clone();
+        table::table(api_version, &strategy.table_columns(), objects, &|o| strategy.table_cells(o), list_metadata)
     }
 
     /// Deletes an object and returns its last state.
