@@ -6,6 +6,7 @@
 //! per-resource strategies and the etcd storage follow.
 
 pub mod field;
+pub mod fields;
 pub mod registry;
 pub mod request_info;
 pub mod resource;

@@ -2,12 +2,15 @@
 //! dispatched to the registry's stores, every failure answered with a `Status`.
 
 use std::sync::Arc;
+use std::time::Duration;
 
+use apimachinery::fields::FieldSelector;
 use apimachinery::registry::Store;
 use apimachinery::request_info::RequestInfo;
 use apimachinery::status::StatusError;
 use apimachinery::storage::{ListOptions, Preconditions, Storage};
 use bytes::Bytes;
+use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
@@ -16,6 +19,13 @@ use serde_json::{Value, json};
 
 use crate::authentication::User;
 use crate::discovery;
+
+/// Response bodies: whole documents or watch streams.
+pub type Body = UnsyncBoxBody<Bytes, std::convert::Infallible>;
+
+fn full(bytes: Bytes) -> Body {
+    Full::new(bytes).boxed_unsync()
+}
 
 /// The largest request body accepted, as upstream.
 pub const MAX_BODY_BYTES: usize = 3 * 1024 * 1024;
@@ -34,7 +44,7 @@ pub struct Api {
 type Reply = Result<(StatusCode, Value), StatusError>;
 
 /// Handles one request.
-pub async fn handle(api: Arc<Api>, user: User, request: Request<Incoming>) -> Response<Full<Bytes>> {
+pub async fn handle(api: Arc<Api>, user: User, request: Request<Incoming>) -> Response<Body> {
     let (method, path, query) = (request.method().as_str().to_owned(), request.uri().path().to_owned(), request.uri().query().map(str::to_owned));
     let info = RequestInfo::parse(&method, &path, query.as_deref());
     tracing::debug!(user = %user.name, verb = %info.verb, %path, "request");
@@ -42,6 +52,12 @@ pub async fn handle(api: Arc<Api>, user: User, request: Request<Incoming>) -> Re
         return non_resource(&api, &info).await;
     }
     let table = wanted_table(request.headers().get(ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default());
+    if info.verb == "watch" {
+        return match find_store(&api, &info) {
+            Some(store) => watch(store, &info, query.as_deref(), table).await,
+            None => respond(Err(StatusError::not_found_path())),
+        };
+    }
     let reply = match find_store(&api, &info) {
         Some(store) => resource(store, &info, query.as_deref(), request).await.map(|(code, body)| match table {
             Some(version) if matches!(info.verb.as_str(), "get" | "list") => (code, as_table(store, version, body)),
@@ -57,6 +73,38 @@ pub async fn handle(api: Arc<Api>, user: User, request: Request<Incoming>) -> Re
         }
     }
     response
+}
+
+async fn watch(store: &Store, info: &RequestInfo, query: Option<&str>, table: Option<&'static str>) -> Response<Body> {
+    let namespace = if store.resource().namespaced { info.namespace.as_str() } else { "" };
+    let params = match watch_params(query, table) {
+        Ok(params) => params,
+        Err(error) => return respond(Err(error)),
+    };
+    match crate::watch::body(store, namespace, params).await {
+        Ok(body) => {
+            let mut response = Response::new(body);
+            let content_type = if table.is_some() { "application/json;as=Table;g=meta.k8s.io" } else { "application/json" };
+            response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+            response
+        }
+        Err(error) => respond(Err(error)),
+    }
+}
+
+fn watch_params(query: Option<&str>, table: Option<&'static str>) -> Result<crate::watch::Params, StatusError> {
+    let mut params =
+        crate::watch::Params { resource_version: None, timeout: crate::watch::DEFAULT_TIMEOUT, selector: FieldSelector::default(), table };
+    for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        let invalid = || StatusError::bad_request(format!("invalid {key} {value:?}"));
+        match key.as_ref() {
+            "resourceVersion" if !value.is_empty() => params.resource_version = Some(value.parse().map_err(|_| invalid())?),
+            "timeoutSeconds" => params.timeout = Duration::from_secs(value.parse().map_err(|_| invalid())?),
+            "fieldSelector" => params.selector = FieldSelector::parse(&value)?,
+            _ => {}
+        }
+    }
+    Ok(params)
 }
 
 /// The `Table` API version the client asks for first, if any (kubectl: v1, then v1beta1).
@@ -88,7 +136,7 @@ fn as_table(store: &Store, api_version: &str, body: Value) -> Value {
     }
 }
 
-fn respond(reply: Reply) -> Response<Full<Bytes>> {
+fn respond(reply: Reply) -> Response<Body> {
     match reply {
         Ok((code, body)) => json_response(code, &body),
         Err(error) => {
@@ -98,21 +146,21 @@ fn respond(reply: Reply) -> Response<Full<Bytes>> {
     }
 }
 
-fn json_response(code: StatusCode, body: &Value) -> Response<Full<Bytes>> {
-    let mut response = Response::new(Full::new(Bytes::from(serde_json::to_vec(body).unwrap_or_default())));
+fn json_response(code: StatusCode, body: &Value) -> Response<Body> {
+    let mut response = Response::new(full(Bytes::from(serde_json::to_vec(body).unwrap_or_default())));
     *response.status_mut() = code;
     response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     response
 }
 
-fn text_response(code: StatusCode, body: &'static str) -> Response<Full<Bytes>> {
-    let mut response = Response::new(Full::new(Bytes::from_static(body.as_bytes())));
+fn text_response(code: StatusCode, body: &'static str) -> Response<Body> {
+    let mut response = Response::new(full(Bytes::from_static(body.as_bytes())));
     *response.status_mut() = code;
     response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
     response
 }
 
-async fn non_resource(api: &Api, info: &RequestInfo) -> Response<Full<Bytes>> {
+async fn non_resource(api: &Api, info: &RequestInfo) -> Response<Body> {
     let found = |document: Option<Value>| respond(document.map(|d| (StatusCode::OK, d)).ok_or_else(StatusError::not_found_path));
     match (info.path.trim_end_matches('/'), info.api_prefix.as_str()) {
         ("/version", _) => json_response(StatusCode::OK, &crate::version::info()),
@@ -148,7 +196,14 @@ async fn resource(store: &Store, info: &RequestInfo, query: Option<&str>, reques
     let name = info.name.as_str();
     match info.verb.as_str() {
         "get" => Ok((StatusCode::OK, store.get(namespace, name).await?)),
-        "list" => Ok((StatusCode::OK, store.list(namespace, &list_options(query)?).await?)),
+        "list" => {
+            let (options, selector) = list_options(query)?;
+            let mut list = store.list(namespace, &options).await?;
+            if let Some(items) = list.get_mut("items").and_then(Value::as_array_mut) {
+                items.retain(|item| selector.matches(item));
+            }
+            Ok((StatusCode::OK, list))
+        }
         "create" => Ok((StatusCode::CREATED, store.create(namespace, body(request).await?).await?)),
         "update" => Ok((StatusCode::OK, store.update(namespace, name, body(request).await?).await?)),
         "delete" => {
@@ -161,16 +216,18 @@ async fn resource(store: &Store, info: &RequestInfo, query: Option<&str>, reques
     }
 }
 
-fn list_options(query: Option<&str>) -> Result<ListOptions, StatusError> {
+fn list_options(query: Option<&str>) -> Result<(ListOptions, FieldSelector), StatusError> {
     let mut options = ListOptions::default();
+    let mut selector = FieldSelector::default();
     for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
         match key.as_ref() {
             "limit" => options.limit = value.parse().map_err(|_| StatusError::bad_request(format!("invalid limit {value:?}")))?,
             "continue" if !value.is_empty() => options.continue_token = Some(value.into_owned()),
+            "fieldSelector" => selector = FieldSelector::parse(&value)?,
             _ => {}
         }
     }
-    Ok(options)
+    Ok((options, selector))
 }
 
 async fn body(request: Request<Incoming>) -> Result<Value, StatusError> {

@@ -10,3 +10,4 @@ pub mod options;
 pub mod server;
 mod tls;
 mod version;
+mod watch;

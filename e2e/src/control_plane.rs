@@ -21,7 +21,7 @@ const READY_DEADLINE: Duration = Duration::from_secs(30);
 /// A running etcd + kube-apiserver; dropping it stops both and removes their files.
 pub struct ControlPlane {
     apiserver: Daemon,
-    _etcd: EtcdCluster,
+    etcd: EtcdCluster,
     pki: ClusterPki,
     _logs: tempfile::TempDir,
 }
@@ -52,7 +52,7 @@ impl ControlPlane {
             "--v=2".into(),
         ]);
         let apiserver = Daemon::spawn("kube-apiserver", command, logs.path())?;
-        let plane = Self { apiserver, _etcd: etcd, pki, _logs: logs };
+        let plane = Self { apiserver, etcd, pki, _logs: logs };
         poll_until(READY_DEADLINE, Duration::from_millis(100), "kube-apiserver /readyz", || {
             let out = plane.kubectl(&["get", "--raw", "/readyz"])?;
             Ok((out.status.success() && out.stdout == b"ok").then_some(()))
@@ -64,6 +64,11 @@ impl ControlPlane {
     /// `admin.conf`, pointing at this apiserver.
     pub fn admin_kubeconfig(&self) -> PathBuf {
         self.pki.kubeconfig("admin.conf")
+    }
+
+    /// The etcd cluster behind the apiserver.
+    pub fn etcd(&self) -> &EtcdCluster {
+        &self.etcd
     }
 
     /// The generated PKI.

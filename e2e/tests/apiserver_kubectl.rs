@@ -68,3 +68,43 @@ fn create_get_delete_with_upstream_errors() -> anyhow::Result<()> {
     ensure!(!run(&["-n", "team", "get", "configmap", "settings"])?.status.success());
     Ok(())
 }
+
+fn watch_events(plane: &ControlPlane, query: &str) -> anyhow::Result<Vec<serde_json::Value>> {
+    let out = plane.kubectl(&["get", "--raw", &format!("/api/v1/namespaces/w/configmaps?watch=true&{query}")])?;
+    ensure!(out.status.success(), "{}", text(&out.stderr));
+    text(&out.stdout).lines().map(|l| Ok(serde_json::from_str(l)?)).collect()
+}
+
+#[test]
+fn watch_replays_from_a_resource_version_and_reports_expiry() -> anyhow::Result<()> {
+    let plane = ControlPlane::start()?;
+    let create = |manifest: &str| plane.kubectl_stdin(&["create", "--validate=false", "-f", "-"], manifest);
+    create("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: w\n")?;
+    let start = text(&plane.kubectl(&["get", "--raw", "/api/v1/namespaces/w/configmaps"])?.stdout);
+    let start: serde_json::Value = serde_json::from_str(&start)?;
+    let rv = start["metadata"]["resourceVersion"].as_str().unwrap_or_default().to_owned();
+    create("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: w\n")?;
+    create("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\n  namespace: w\n")?;
+    plane.kubectl(&["-n", "w", "delete", "configmap", "a"])?;
+
+    let events = watch_events(&plane, &format!("resourceVersion={rv}&timeoutSeconds=2"))?;
+    let seen: Vec<(String, String)> = events
+        .iter()
+        .map(|e| (e["type"].as_str().unwrap_or_default().to_owned(), e["object"]["metadata"]["name"].as_str().unwrap_or_default().to_owned()))
+        .collect();
+    let want = [("ADDED", "a"), ("ADDED", "b"), ("DELETED", "a")].map(|(t, n)| (t.to_owned(), n.to_owned()));
+    ensure!(seen == want, "{seen:?}");
+
+    let only_b = watch_events(&plane, &format!("resourceVersion={rv}&timeoutSeconds=1&fieldSelector=metadata.name%3Db"))?;
+    ensure!(only_b.len() == 1 && only_b[0]["object"]["metadata"]["name"] == "b", "{only_b:?}");
+
+    let current = watch_events(&plane, "timeoutSeconds=1")?;
+    ensure!(current.len() == 1 && current[0]["type"] == "ADDED" && current[0]["object"]["metadata"]["name"] == "b", "{current:?}");
+
+    let latest = events.last().and_then(|e| e["object"]["metadata"]["resourceVersion"].as_str()).unwrap_or_default().to_owned();
+    plane.etcd().etcdctl_ok(&["compact", &latest])?;
+    let expired = watch_events(&plane, &format!("resourceVersion={rv}&timeoutSeconds=5"))?;
+    ensure!(expired.len() == 1 && expired[0]["type"] == "ERROR" && expired[0]["object"]["code"] == 410, "{expired:?}");
+    ensure!(expired[0]["object"]["reason"] == "Expired", "{expired:?}");
+    Ok(())
+}

@@ -9,6 +9,7 @@ pub mod meta;
 
 use std::sync::Arc;
 
+use futures::StreamExt;
 use serde_json::{Value, json};
 
 use crate::field;
@@ -59,6 +60,8 @@ pub struct DefaultStrategy;
 impl Strategy for DefaultStrategy {}
 
 /// A resource's store: CRUD over storage with the strategy's hooks in upstream's order.
+/// Cloning is cheap: the parts are shared.
+#[derive(Clone)]
 pub struct Store {
     resource: Arc<Resource>,
     strategy: Arc<dyn Strategy>,
@@ -224,6 +227,26 @@ impl Store {
     pub fn table(&self, api_version: &str, objects: &[Value], list_metadata: Value) -> Value {
         let strategy = self.strategy.clone();
         table::table(api_version, &strategy.table_columns(), objects, &|o| strategy.table_cells(o), list_metadata)
+    }
+
+    /// Watches objects in `namespace` (all when empty). From `resource_version` when given;
+    /// otherwise the current objects come first as `Added` events, then the changes.
+    pub async fn watch(&self, namespace: &str, resource_version: Option<u64>) -> Result<storage::WatchStream, StatusError> {
+        let prefix = self.resource.list_prefix(namespace);
+        let to_status = |e| self.to_status("", e);
+        let (initial, from) = match resource_version.filter(|rv| *rv > 0) {
+            Some(rv) => (Vec::new(), rv),
+            None => {
+                let page = self.storage.list(&prefix, &ListOptions::default()).await.map_err(to_status)?;
+                let added = page.items.into_iter().map(|object| {
+                    let revision = storage::versioner::resource_version(&object).ok().flatten().unwrap_or(page.revision);
+                    Ok(storage::WatchEvent { event_type: storage::EventType::Added, object, revision })
+                });
+                (added.collect::<Vec<_>>(), page.revision)
+            }
+        };
+        let changes = self.storage.watch(&prefix, from, true).await.map_err(to_status)?;
+        Ok(Box::pin(futures::stream::iter(initial).chain(changes)))
     }
 
     /// Deletes an object and returns its last state.

@@ -1,0 +1,76 @@
+//! Field selectors (`fieldSelector=metadata.name=web,metadata.namespace!=kube-system`) over
+//! the fields every object has; resources add their own fields later.
+
+use serde_json::Value;
+
+use crate::status::StatusError;
+
+/// One `field=value` or `field!=value` requirement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Requirement {
+    field: String,
+    value: String,
+    equal: bool,
+}
+
+/// A parsed field selector; the empty selector matches everything.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldSelector {
+    requirements: Vec<Requirement>,
+}
+
+/// The fields every resource supports.
+const FIELDS: [&str; 2] = ["metadata.name", "metadata.namespace"];
+
+impl FieldSelector {
+    /// Parses a selector, rejecting fields that cannot be selected on with upstream's message.
+    pub fn parse(text: &str) -> Result<Self, StatusError> {
+        let mut requirements = Vec::new();
+        for term in text.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+            let (field, value, equal) = if let Some((f, v)) = term.split_once("!=") {
+                (f, v, false)
+            } else if let Some((f, v)) = term.split_once("==").or_else(|| term.split_once('=')) {
+                (f, v, true)
+            } else {
+                return Err(StatusError::bad_request(format!("invalid selector: '{text}'; can't understand '{term}'")));
+            };
+            if !FIELDS.contains(&field) {
+                return Err(StatusError::bad_request(format!("field label not supported: {field}")));
+            }
+            requirements.push(Requirement { field: field.to_owned(), value: value.to_owned(), equal });
+        }
+        Ok(Self { requirements })
+    }
+
+    /// Whether `object` meets every requirement.
+    pub fn matches(&self, object: &Value) -> bool {
+        self.requirements.iter().all(|r| {
+            let pointer = format!("/{}", r.field.replace('.', "/"));
+            let actual = object.pointer(&pointer).and_then(Value::as_str).unwrap_or_default();
+            (actual == r.value) == r.equal
+        })
+    }
+
+    /// Whether the selector is empty.
+    pub fn is_empty(&self) -> bool {
+        self.requirements.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn selects_by_name_and_namespace() -> Result<(), StatusError> {
+        let web = json!({"metadata": {"name": "web", "namespace": "prod"}});
+        assert!(FieldSelector::parse("metadata.name=web")?.matches(&web));
+        assert!(FieldSelector::parse("metadata.name==web,metadata.namespace!=dev")?.matches(&web));
+        assert!(!FieldSelector::parse("metadata.namespace!=prod")?.matches(&web));
+        assert!(FieldSelector::parse("")?.is_empty());
+        let err = FieldSelector::parse("spec.nodeName=n1").err().map(|e| e.message);
+        assert_eq!(err.as_deref(), Some("field label not supported: spec.nodeName"));
+        Ok(())
+    }
+}
