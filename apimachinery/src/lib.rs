@@ -7,6 +7,7 @@
 
 pub mod field;
 pub mod fields;
+pub mod patch;
 pub mod registry;
 pub mod request_info;
 pub mod resource;

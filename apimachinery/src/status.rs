@@ -95,6 +95,11 @@ impl StatusError {
         Self::new(404, "NotFound", "the server could not find the requested resource".into())
     }
 
+    /// 422 for a request that is well-formed but cannot be carried out (a failing JSON patch).
+    pub fn unprocessable(message: impl Into<String>) -> Self {
+        Self::new(422, "Invalid", message.into())
+    }
+
     /// 400 with the given message.
     pub fn bad_request(message: impl Into<String>) -> Self {
         Self::new(400, "BadRequest", message.into())

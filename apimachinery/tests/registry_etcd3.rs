@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use apimachinery::patch::PatchType;
 use apimachinery::registry::{self, DefaultStrategy, Store};
 use apimachinery::resource::Resource;
 use apimachinery::status::StatusError;
@@ -74,6 +75,13 @@ async fn updates_are_optimistic_and_keep_system_fields() -> anyhow::Result<()> {
     unconditional["data"]["k"] = json!("v3");
     assert_eq!(configmaps.update("default", "c", unconditional).await?["data"]["k"], "v3");
     assert_eq!(configmaps.update("default", "missing", configmap("missing")).await.err().map(|e| e.code), Some(404));
+
+    let patched = configmaps.patch("default", "c", PatchType::Merge, br#"{"data":{"k":"v4"}}"#).await?;
+    assert_eq!(patched["data"]["k"], "v4");
+    let stale = format!(r#"{{"metadata":{{"resourceVersion":"{}"}},"data":{{"k":"v5"}}}}"#, created["metadata"]["resourceVersion"].as_str().unwrap_or_default());
+    assert_eq!(configmaps.patch("default", "c", PatchType::Merge, stale.as_bytes()).await.err().map(|e| e.code), Some(409));
+    let rename = configmaps.patch("default", "c", PatchType::Merge, br#"{"metadata":{"name":"other"}}"#).await;
+    assert_eq!(rename.err().map(|e| e.code), Some(400));
     Ok(())
 }
 

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use apimachinery::fields::FieldSelector;
+use apimachinery::patch::PatchType;
 use apimachinery::registry::Store;
 use apimachinery::request_info::RequestInfo;
 use apimachinery::status::StatusError;
@@ -206,6 +207,11 @@ async fn resource(store: &Store, info: &RequestInfo, query: Option<&str>, reques
         }
         "create" => Ok((StatusCode::CREATED, store.create(namespace, body(request).await?).await?)),
         "update" => Ok((StatusCode::OK, store.update(namespace, name, body(request).await?).await?)),
+        "patch" => {
+            let content_type = content_type(&request);
+            let patch_type = PatchType::from_content_type(&content_type).ok_or_else(|| StatusError::unsupported_media_type(&content_type))?;
+            Ok((StatusCode::OK, store.patch(namespace, name, patch_type, &body_bytes(request).await?).await?))
+        }
         "delete" => {
             let deleted = store.delete(namespace, name, &Preconditions::default()).await?;
             let r = store.resource();
@@ -230,16 +236,25 @@ fn list_options(query: Option<&str>) -> Result<(ListOptions, FieldSelector), Sta
     Ok((options, selector))
 }
 
+fn content_type(request: &Request<Incoming>) -> String {
+    request.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("application/json").to_owned()
+}
+
+/// Reads the whole body, up to [`MAX_BODY_BYTES`] (413 beyond).
+async fn body_bytes(request: Request<Incoming>) -> Result<Bytes, StatusError> {
+    let collected = Limited::new(request.into_body(), MAX_BODY_BYTES).collect().await.map_err(|e| {
+        if e.is::<http_body_util::LengthLimitError>() { StatusError::too_large("limit is 3145728") } else { StatusError::bad_request(e.to_string()) }
+    })?;
+    Ok(collected.to_bytes())
+}
+
+/// Reads a JSON object body (415 for other media types).
 async fn body(request: Request<Incoming>) -> Result<Value, StatusError> {
-    let content_type = request.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("application/json").to_owned();
+    let content_type = content_type(&request);
     if !content_type.starts_with("application/json") {
         return Err(StatusError::unsupported_media_type(&content_type));
     }
-    let bytes = Limited::new(request.into_body(), MAX_BODY_BYTES)
-        .collect()
-        .await
-        .map_err(|e| if e.is::<http_body_util::LengthLimitError>() { StatusError::too_large("limit is 3145728") } else { StatusError::bad_request(e.to_string()) })?
-        .to_bytes();
+    let bytes = body_bytes(request).await?;
     serde_json::from_slice(&bytes).map_err(|e| StatusError::bad_request(format!("the request body is not valid JSON: {e}")))
 }
 

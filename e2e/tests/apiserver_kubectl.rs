@@ -61,6 +61,19 @@ fn create_get_delete_with_upstream_errors() -> anyhow::Result<()> {
     let rows: Vec<Vec<&str>> = table.lines().map(|l| l.split_whitespace().collect()).collect();
     ensure!(rows.len() == 2 && rows[0] == ["NAME", "DATA", "AGE"] && rows[1][..2] == ["settings", "1"], "{table}");
 
+    let labeled = run(&["-n", "team", "label", "configmap", "settings", "tier=web"])?;
+    ensure!(text(&labeled.stdout).trim() == "configmap/settings labeled", "{}{}", text(&labeled.stdout), text(&labeled.stderr));
+    let annotated = run(&["-n", "team", "annotate", "configmap", "settings", "owner=ops"])?;
+    ensure!(text(&annotated.stdout).trim() == "configmap/settings annotated", "{}", text(&annotated.stderr));
+    let merge = run(&["-n", "team", "patch", "configmap", "settings", "--type=merge", "-p", r#"{"data":{"size":"L"}}"#])?;
+    ensure!(merge.status.success(), "{}", text(&merge.stderr));
+    let json = run(&["-n", "team", "patch", "configmap", "settings", "--type=json", "-p", r#"[{"op":"replace","path":"/data/color","value":"green"}]"#])?;
+    ensure!(json.status.success(), "{}", text(&json.stderr));
+    let failing = run(&["-n", "team", "patch", "configmap", "settings", "--type=json", "-p", r#"[{"op":"test","path":"/data/color","value":"red"}]"#])?;
+    ensure!(!failing.status.success(), "a failing test op must be refused");
+    let fields = run(&["-n", "team", "get", "configmap", "settings", "-o", "jsonpath={.metadata.labels.tier} {.metadata.annotations.owner} {.data.size} {.data.color}"])?;
+    ensure!(text(&fields.stdout) == "web ops L green", "{}", text(&fields.stdout));
+
     let listed = run(&["get", "configmaps", "--all-namespaces", "-o", "name"])?;
     ensure!(text(&listed.stdout).trim() == "configmap/settings", "{}{}", text(&listed.stdout), text(&listed.stderr));
     let deleted = run(&["-n", "team", "delete", "configmap", "settings"])?;

@@ -13,6 +13,7 @@ use futures::StreamExt;
 use serde_json::{Value, json};
 
 use crate::field;
+use crate::patch::{self, PatchType};
 use crate::resource::Resource;
 use crate::status::StatusError;
 use crate::table;
@@ -195,23 +196,45 @@ impl Store {
                 "the name of the object ({body_name}) does not match the name on the URL ({name})"
             )));
         }
-        let expected = storage::versioner::resource_version(&object)
-            .map_err(|_| self.invalid(name, &[field::Error::invalid(&field::Path::new("metadata").child("resourceVersion"), meta::get(&object, "resourceVersion"), "must be a number")]))?;
-        let mut failure = None;
+        self.update_with(namespace, name, &mut |_| Ok(object.clone())).await
+    }
+
+    /// Applies a PATCH body to the stored object, then updates as [`Store::update`] does.
+    pub async fn patch(&self, namespace: &str, name: &str, patch_type: PatchType, body: &[u8]) -> Result<Value, StatusError> {
+        self.update_with(namespace, name, &mut |old| {
+            let patched = patch::apply(patch_type, old, body)?;
+            if meta::get(&patched, "name") != name {
+                return Err(StatusError::bad_request("metadata.name cannot be changed by a patch"));
+            }
+            Ok(patched)
+        })
+        .await
+    }
+
+    /// The read-modify-write loop of update and patch: `compute` turns the stored object into
+    /// the desired one, whose resourceVersion, if any, must be the stored one's.
+    async fn update_with(
+        &self,
+        namespace: &str,
+        name: &str,
+        compute: &mut (dyn FnMut(&Value) -> Result<Value, StatusError> + Send),
+    ) -> Result<Value, StatusError> {
         let key = self.resource.key(namespace, name);
+        let mut failure = None;
+        let mut fail = |status: StatusError| {
+            let error = storage::Error::Conflict { key: key.clone(), reason: status.message.clone() };
+            failure = Some(status);
+            error
+        };
         let result = self
             .storage
             .guaranteed_update(&key, &Preconditions::default(), &mut |old| {
+                let mut updated = compute(&old).map_err(&mut fail)?;
+                let expected = storage::versioner::resource_version(&updated).map_err(|e| fail(StatusError::bad_request(e.to_string())))?;
                 if expected.is_some_and(|rv| Some(rv) != storage::versioner::resource_version(&old).ok().flatten()) {
-                    failure = Some(StatusError::conflict(self.resource.group_resource(), name, StatusError::MODIFIED));
-                    return Err(storage::Error::Conflict { key: key.clone(), reason: StatusError::MODIFIED.into() });
+                    return Err(fail(StatusError::conflict(self.resource.group_resource(), name, StatusError::MODIFIED)));
                 }
-                let mut updated = object.clone();
-                self.before_update(&mut updated, &old, namespace).map_err(|status| {
-                    let reason = status.message.clone();
-                    failure = Some(status);
-                    storage::Error::Conflict { key: key.clone(), reason }
-                })?;
+                self.before_update(&mut updated, &old, namespace).map_err(&mut fail)?;
                 Ok(updated)
             })
             .await;
