@@ -16,10 +16,19 @@ pub fn core_versions(server_address: &str) -> Value {
     })
 }
 
+/// Keeps the first occurrence of each item, in order.
+fn unique<T: PartialEq>(items: impl Iterator<Item = T>) -> Vec<T> {
+    let mut seen = Vec::new();
+    for item in items {
+        if !seen.contains(&item) {
+            seen.push(item);
+        }
+    }
+    seen
+}
+
 fn group_versions(stores: &[Store], group: &str) -> Vec<String> {
-    let mut versions: Vec<String> = stores.iter().filter(|s| s.resource().group == group).map(|s| s.resource().version.clone()).collect();
-    versions.dedup();
-    versions
+    unique(stores.iter().filter(|s| s.resource().group == group).map(|s| s.resource().version.clone()))
 }
 
 fn group_document(stores: &[Store], group: &str) -> Option<Value> {
@@ -35,8 +44,7 @@ fn group_document(stores: &[Store], group: &str) -> Option<Value> {
 
 /// `/apis`: every named group.
 pub fn group_list(stores: &[Store]) -> Value {
-    let mut groups: Vec<&str> = stores.iter().map(|s| s.resource().group.as_str()).filter(|g| !g.is_empty()).collect();
-    groups.dedup();
+    let groups = unique(stores.iter().map(|s| s.resource().group.as_str()).filter(|g| !g.is_empty()));
     let documents: Vec<Value> = groups.iter().filter_map(|g| group_document(stores, g)).collect();
     json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": documents})
 }

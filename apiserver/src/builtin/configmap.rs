@@ -1,0 +1,28 @@
+//! ConfigMaps (core/v1).
+
+use apimachinery::field;
+use apimachinery::registry::Strategy;
+use apimachinery::table::{self, Column};
+use serde_json::Value;
+
+use super::{data_count, validate_keys};
+
+/// ConfigMaps: valid keys; the table shows how many keys they hold.
+pub struct ConfigMapStrategy;
+
+impl Strategy for ConfigMapStrategy {
+    fn validate(&self, object: &Value) -> field::ErrorList {
+        let mut errors = validate_keys(object, "data");
+        errors.extend(validate_keys(object, "binaryData"));
+        errors
+    }
+
+    fn table_columns(&self) -> Vec<Column> {
+        let data = Column { name: "Data", type_: "integer", format: "", description: "Data contains the configuration data.", priority: 0 };
+        vec![table::NAME, data, table::AGE]
+    }
+
+    fn table_cells(&self, object: &Value) -> Vec<Value> {
+        vec![table::name_cell(object), data_count(object, &["data", "binaryData"]), table::age_cell(object)]
+    }
+}

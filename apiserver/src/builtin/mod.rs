@@ -1,0 +1,52 @@
+//! The built-in resources served so far: one strategy module per resource and one table row
+//! each in [`stores`].
+
+mod configmap;
+mod lease;
+mod namespace;
+mod secret;
+mod serviceaccount;
+
+use std::sync::Arc;
+
+use apimachinery::field::{self, Path};
+use apimachinery::registry::{self, Store, Strategy};
+use apimachinery::resource::Resource;
+use apimachinery::storage::Storage;
+use serde_json::{Value, json};
+
+/// Checks the keys of a `data`-like map as upstream's `IsConfigMapKey`.
+pub fn validate_keys(object: &Value, field: &str) -> field::ErrorList {
+    let path = Path::new(field);
+    let keys = object.get(field).and_then(Value::as_object).map(|m| m.keys().cloned().collect::<Vec<_>>()).unwrap_or_default();
+    let mut errors = field::ErrorList::new();
+    for key in keys {
+        let valid = !key.is_empty() && key.len() <= 253 && key.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        if !valid || key == "." || key == ".." {
+            let detail = "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
+            errors.push(field::Error::invalid(&path, key.as_str(), detail));
+        }
+    }
+    errors
+}
+
+/// The number of keys in `data` plus `binaryData`, as upstream's DATA column.
+pub fn data_count(object: &Value, fields: &[&str]) -> Value {
+    json!(fields.iter().map(|f| object.get(*f).and_then(Value::as_object).map_or(0, serde_json::Map::len)).sum::<usize>())
+}
+
+/// The stores of every built-in resource, over one storage.
+pub fn stores(storage: Arc<dyn Storage>) -> Vec<Store> {
+    let with_short = |mut resource: Resource, short: &[&str]| {
+        resource.short_names = short.iter().map(|s| (*s).to_owned()).collect();
+        resource
+    };
+    let table: Vec<(Resource, Arc<dyn Strategy>)> = vec![
+        (with_short(Resource::new("", "v1", "Namespace", "namespaces", false), &["ns"]), Arc::new(namespace::NamespaceStrategy)),
+        (with_short(Resource::new("", "v1", "ConfigMap", "configmaps", true), &["cm"]), Arc::new(configmap::ConfigMapStrategy)),
+        (Resource::new("", "v1", "Secret", "secrets", true), Arc::new(secret::SecretStrategy)),
+        (with_short(Resource::new("", "v1", "ServiceAccount", "serviceaccounts", true), &["sa"]), Arc::new(serviceaccount::ServiceAccountStrategy)),
+        (Resource::new("coordination.k8s.io", "v1", "Lease", "leases", true), Arc::new(lease::LeaseStrategy)),
+    ];
+    table.into_iter().map(|(resource, strategy)| registry::store(resource, strategy, storage.clone())).collect()
+}

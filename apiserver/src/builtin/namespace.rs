@@ -1,0 +1,35 @@
+//! Namespaces (core/v1).
+
+use apimachinery::registry::Strategy;
+use apimachinery::table::{self, Column};
+use apimachinery::validation;
+use serde_json::{Value, json};
+
+/// Namespaces: DNS-label names, `spec.finalizers: [kubernetes]` and `status.phase: Active`
+/// on create, status kept on update.
+pub struct NamespaceStrategy;
+
+impl Strategy for NamespaceStrategy {
+    fn name_rule(&self) -> fn(&str) -> Vec<String> {
+        validation::dns1123_label
+    }
+
+    fn prepare_for_create(&self, object: &mut Value) {
+        object["spec"] = json!({"finalizers": ["kubernetes"]});
+        object["status"] = json!({"phase": "Active"});
+    }
+
+    fn prepare_for_update(&self, object: &mut Value, old: &Value) {
+        object["status"] = old.get("status").cloned().unwrap_or(Value::Null);
+    }
+
+    fn table_columns(&self) -> Vec<Column> {
+        let status = Column { name: "Status", type_: "string", format: "", description: "The status of the namespace", priority: 0 };
+        vec![table::NAME, status, table::AGE]
+    }
+
+    fn table_cells(&self, object: &Value) -> Vec<Value> {
+        let phase = object.pointer("/status/phase").cloned().unwrap_or(Value::String(String::new()));
+        vec![table::name_cell(object), phase, table::age_cell(object)]
+    }
+}

@@ -1,0 +1,68 @@
+//! Secrets (core/v1).
+
+use apimachinery::field::{self, Path};
+use apimachinery::registry::Strategy;
+use apimachinery::table::{self, Column};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::{Value, json};
+
+use super::{data_count, validate_keys};
+
+/// Secrets: `type` defaults to `Opaque` and is immutable; keys and base64 values are checked.
+pub struct SecretStrategy;
+
+impl Strategy for SecretStrategy {
+    fn prepare_for_create(&self, object: &mut Value) {
+        if object.get("type").and_then(Value::as_str).is_none_or(str::is_empty) {
+            object["type"] = json!("Opaque");
+        }
+        if let Some(string_data) = object.as_object_mut().and_then(|o| o.remove("stringData")) {
+            merge_string_data(object, &string_data);
+        }
+    }
+
+    fn prepare_for_update(&self, object: &mut Value, _old: &Value) {
+        if let Some(string_data) = object.as_object_mut().and_then(|o| o.remove("stringData")) {
+            merge_string_data(object, &string_data);
+        }
+    }
+
+    fn validate(&self, object: &Value) -> field::ErrorList {
+        let mut errors = validate_keys(object, "data");
+        let data = object.get("data").and_then(Value::as_object).cloned().unwrap_or_default();
+        for (key, value) in data {
+            if value.as_str().is_none_or(|v| STANDARD.decode(v).is_err()) {
+                errors.push(field::Error::invalid(&Path::new("data").key(&key), "<secret contents redacted>", "must be base64-encoded bytes"));
+            }
+        }
+        errors
+    }
+
+    fn validate_update(&self, object: &Value, old: &Value) -> field::ErrorList {
+        let mut errors = self.validate(object);
+        if object.get("type") != old.get("type") {
+            errors.push(field::Error::invalid(&Path::new("type"), object.get("type").cloned().unwrap_or_default(), "field is immutable"));
+        }
+        errors
+    }
+
+    fn table_columns(&self) -> Vec<Column> {
+        let kind = Column { name: "Type", type_: "string", format: "", description: "Used to facilitate programmatic handling of secret data.", priority: 0 };
+        let data = Column { name: "Data", type_: "string", format: "", description: "Data contains the secret data.", priority: 0 };
+        vec![table::NAME, kind, data, table::AGE]
+    }
+
+    fn table_cells(&self, object: &Value) -> Vec<Value> {
+        let kind = object.get("type").cloned().unwrap_or_default();
+        vec![table::name_cell(object), kind, data_count(object, &["data"]), table::age_cell(object)]
+    }
+}
+
+/// Moves write-only `stringData` into `data` as base64, as upstream does on write.
+fn merge_string_data(object: &mut Value, string_data: &Value) {
+    let Some(entries) = string_data.as_object() else { return };
+    for (key, value) in entries {
+        object["data"][key] = json!(STANDARD.encode(value.as_str().unwrap_or_default()));
+    }
+}
