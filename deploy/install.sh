@@ -2,7 +2,7 @@
 # Installs ferrokube on this Debian machine and brings up what exists today:
 # the binaries in /usr/local/bin, kubeadm's PKI in /etc/kubernetes/pki, the kubeconfigs in
 # /etc/kubernetes, a single-member etcd serving mTLS on 127.0.0.1:2379 with that PKI, and
-# kube-apiserver on 127.0.0.1:6443 (namespaces and configmaps so far).
+# kube-apiserver on 127.0.0.1:6443 (a first set of resources).
 # The scheduler, controller-manager, kubelet and kube-proxy parse their flags but do not run yet.
 set -euo pipefail
 
@@ -87,7 +87,7 @@ cat <<DONE
 
 [install] done. Running: etcd (mTLS on 127.0.0.1:2379) and kube-apiserver (127.0.0.1:6443).
 [install] Try: kubectl --kubeconfig /etc/kubernetes/admin.conf get namespaces
-[install] The apiserver serves namespaces and configmaps so far (create them with
-[install] 'kubectl create --validate=false -f FILE'); the scheduler, controller-manager,
-[install] kubelet and kube-proxy accept their upstream flags but do not run yet.
+[install] The apiserver serves namespaces, configmaps, secrets, serviceaccounts and leases so
+[install] far (create them with 'kubectl create --validate=false -f FILE'); the scheduler,
+[install] controller-manager, kubelet and kube-proxy accept their upstream flags but do not run yet.
 DONE

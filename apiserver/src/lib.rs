@@ -3,6 +3,7 @@
 //! built-in resources through the generic registry.
 
 mod authentication;
+mod bootstrap;
 mod builtin;
 mod discovery;
 mod handler;

@@ -15,7 +15,7 @@ use tokio_rustls::TlsAcceptor;
 use crate::authentication::User;
 use crate::handler::{self, Api};
 use crate::options::Options;
-use crate::{builtin, tls};
+use crate::{bootstrap, builtin, tls};
 
 fn etcd_config(options: &Options) -> anyhow::Result<etcd3::Config> {
     let etcd = &options.etcd;
@@ -45,6 +45,9 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         storage,
         server_address: SocketAddr::new(advertised, serving.secure_port).to_string(),
     });
+    if let Some(namespaces) = api.stores.iter().find(|s| s.resource().group.is_empty() && s.resource().plural == "namespaces") {
+        tokio::spawn(bootstrap::ensure_system_namespaces(namespaces.clone()));
+    }
     let listener = TcpListener::bind(address).await.with_context(|| format!("failed to listen on {address}"))?;
     tracing::info!(%address, "serving securely");
     loop {

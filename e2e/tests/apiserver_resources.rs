@@ -15,6 +15,18 @@ fn table(plane: &ControlPlane, args: &[&str]) -> anyhow::Result<Vec<Vec<String>>
 }
 
 #[test]
+fn system_namespaces_exist_after_start() -> anyhow::Result<()> {
+    let plane = ControlPlane::start()?;
+    let names = e2e::poll::poll_until(std::time::Duration::from_secs(10), std::time::Duration::from_millis(100), "system namespaces", || {
+        let out = plane.kubectl(&["get", "namespaces", "-o", "jsonpath={.items[*].metadata.name}"])?;
+        let names: Vec<String> = text(&out.stdout).split_whitespace().map(str::to_owned).collect();
+        Ok((names.len() >= 4).then_some(names))
+    })?;
+    ensure!(names == ["default", "kube-node-lease", "kube-public", "kube-system"], "{names:?}");
+    Ok(())
+}
+
+#[test]
 fn secrets_serviceaccounts_and_leases() -> anyhow::Result<()> {
     let plane = ControlPlane::start()?;
     let create = |manifest: &str| plane.kubectl_stdin(&["create", "--validate=false", "-f", "-"], manifest);
