@@ -6,6 +6,7 @@
 //! per-resource strategies and the etcd storage follow.
 
 pub mod field;
+pub mod labels;
 pub mod fields;
 pub mod patch;
 pub mod registry;

@@ -2,14 +2,12 @@
 //! dispatched to the registry's stores, every failure answered with a `Status`.
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use apimachinery::fields::FieldSelector;
 use apimachinery::patch::PatchType;
 use apimachinery::registry::Store;
 use apimachinery::request_info::RequestInfo;
 use apimachinery::status::StatusError;
-use apimachinery::storage::{ListOptions, Preconditions, Storage};
+use apimachinery::storage::{Preconditions, Storage};
 use bytes::Bytes;
 use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Full, Limited};
@@ -20,6 +18,7 @@ use serde_json::{Value, json};
 
 use crate::authentication::User;
 use crate::discovery;
+use crate::query::Query;
 
 /// Response bodies: whole documents or watch streams.
 pub type Body = UnsyncBoxBody<Bytes, std::convert::Infallible>;
@@ -78,11 +77,11 @@ pub async fn handle(api: Arc<Api>, user: User, request: Request<Incoming>) -> Re
 
 async fn watch(store: &Store, info: &RequestInfo, query: Option<&str>, table: Option<&'static str>) -> Response<Body> {
     let namespace = if store.resource().namespaced { info.namespace.as_str() } else { "" };
-    let params = match watch_params(query, table) {
-        Ok(params) => params,
+    let query = match Query::parse(query) {
+        Ok(query) => query,
         Err(error) => return respond(Err(error)),
     };
-    match crate::watch::body(store, namespace, params).await {
+    match crate::watch::body(store, namespace, query, table).await {
         Ok(body) => {
             let mut response = Response::new(body);
             let content_type = if table.is_some() { "application/json;as=Table;g=meta.k8s.io" } else { "application/json" };
@@ -91,21 +90,6 @@ async fn watch(store: &Store, info: &RequestInfo, query: Option<&str>, table: Op
         }
         Err(error) => respond(Err(error)),
     }
-}
-
-fn watch_params(query: Option<&str>, table: Option<&'static str>) -> Result<crate::watch::Params, StatusError> {
-    let mut params =
-        crate::watch::Params { resource_version: None, timeout: crate::watch::DEFAULT_TIMEOUT, selector: FieldSelector::default(), table };
-    for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
-        let invalid = || StatusError::bad_request(format!("invalid {key} {value:?}"));
-        match key.as_ref() {
-            "resourceVersion" if !value.is_empty() => params.resource_version = Some(value.parse().map_err(|_| invalid())?),
-            "timeoutSeconds" => params.timeout = Duration::from_secs(value.parse().map_err(|_| invalid())?),
-            "fieldSelector" => params.selector = FieldSelector::parse(&value)?,
-            _ => {}
-        }
-    }
-    Ok(params)
 }
 
 /// The `Table` API version the client asks for first, if any (kubectl: v1, then v1beta1).
@@ -198,10 +182,10 @@ async fn resource(store: &Store, info: &RequestInfo, query: Option<&str>, reques
     match info.verb.as_str() {
         "get" => Ok((StatusCode::OK, store.get(namespace, name).await?)),
         "list" => {
-            let (options, selector) = list_options(query)?;
-            let mut list = store.list(namespace, &options).await?;
+            let query = Query::parse(query)?;
+            let mut list = store.list(namespace, &query.list).await?;
             if let Some(items) = list.get_mut("items").and_then(Value::as_array_mut) {
-                items.retain(|item| selector.matches(item));
+                items.retain(|item| query.selector.matches(item));
             }
             Ok((StatusCode::OK, list))
         }
@@ -220,20 +204,6 @@ async fn resource(store: &Store, info: &RequestInfo, query: Option<&str>, reques
         }
         verb => Err(StatusError::method_not_supported(store.resource().group_resource(), verb)),
     }
-}
-
-fn list_options(query: Option<&str>) -> Result<(ListOptions, FieldSelector), StatusError> {
-    let mut options = ListOptions::default();
-    let mut selector = FieldSelector::default();
-    for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
-        match key.as_ref() {
-            "limit" => options.limit = value.parse().map_err(|_| StatusError::bad_request(format!("invalid limit {value:?}")))?,
-            "continue" if !value.is_empty() => options.continue_token = Some(value.into_owned()),
-            "fieldSelector" => selector = FieldSelector::parse(&value)?,
-            _ => {}
-        }
-    }
-    Ok((options, selector))
 }
 
 fn content_type(request: &Request<Incoming>) -> String {

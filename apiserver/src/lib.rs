@@ -8,6 +8,7 @@ mod builtin;
 mod discovery;
 mod handler;
 pub mod options;
+mod query;
 pub mod server;
 mod tls;
 mod version;

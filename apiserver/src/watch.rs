@@ -3,9 +3,7 @@
 //! `ERROR` event carrying a `Status` (410 `Expired` for a compacted resourceVersion).
 
 use std::convert::Infallible;
-use std::time::Duration;
 
-use apimachinery::fields::FieldSelector;
 use apimachinery::registry::Store;
 use apimachinery::status::StatusError;
 use apimachinery::storage::{self, EventType, WatchEvent};
@@ -16,21 +14,7 @@ use hyper::body::Frame;
 use serde_json::{Value, json};
 
 use crate::handler::Body;
-
-/// How long a watch lasts when the client sets no `timeoutSeconds` (`--min-request-timeout`).
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(1800);
-
-/// What a watch request asked for.
-pub struct Params {
-    /// Start after this resourceVersion; `None` starts with the current objects.
-    pub resource_version: Option<u64>,
-    /// When to end the stream.
-    pub timeout: Duration,
-    /// Which objects to send.
-    pub selector: FieldSelector,
-    /// The Table version to render objects as, if any.
-    pub table: Option<&'static str>,
-}
+use crate::query::{Query, Selector};
 
 fn type_name(event_type: EventType) -> &'static str {
     match event_type {
@@ -46,10 +30,10 @@ fn line(event_type: &str, object: &Value) -> Bytes {
     Bytes::from(bytes)
 }
 
-fn encode(store: &Store, params: &Params, event: Result<WatchEvent, storage::Error>) -> Option<Bytes> {
+fn encode(store: &Store, selector: &Selector, table: Option<&str>, event: Result<WatchEvent, storage::Error>) -> Option<Bytes> {
     match event {
-        Ok(event) if params.selector.matches(&event.object) => {
-            let object = match params.table {
+        Ok(event) if selector.matches(&event.object) => {
+            let object = match table {
                 Some(version) => store.table(version, std::slice::from_ref(&event.object), json!({"resourceVersion": event.revision.to_string()})),
                 None => event.object,
             };
@@ -68,11 +52,13 @@ fn encode(store: &Store, params: &Params, event: Result<WatchEvent, storage::Err
     }
 }
 
-/// Opens the watch and returns the streaming body.
-pub async fn body(store: &Store, namespace: &str, params: Params) -> Result<Body, StatusError> {
-    let events = store.watch(namespace, params.resource_version).await?;
+/// Opens the watch (from `query.resource_version`, else the current objects first) and
+/// returns the streaming body; objects are Tables of version `table` if given.
+pub async fn body(store: &Store, namespace: &str, query: Query, table: Option<&'static str>) -> Result<Body, StatusError> {
+    let events = store.watch(namespace, query.resource_version).await?;
     let store = store.clone();
-    let deadline = tokio::time::sleep(params.timeout);
+    let selector = query.selector;
+    let deadline = tokio::time::sleep(query.timeout);
     let mut failed = false;
     let stream = events
         .take_until(deadline)
@@ -81,7 +67,7 @@ pub async fn body(store: &Store, namespace: &str, params: Params) -> Result<Body
             failed |= event.is_err();
             std::future::ready(go_on)
         })
-        .filter_map(move |event| std::future::ready(encode(&store, &params, event)))
+        .filter_map(move |event| std::future::ready(encode(&store, &selector, table, event)))
         .map(|chunk| Ok::<_, Infallible>(Frame::data(chunk)));
     Ok(StreamBody::new(stream).boxed_unsync())
 }

@@ -74,6 +74,13 @@ fn create_get_delete_with_upstream_errors() -> anyhow::Result<()> {
     let fields = run(&["-n", "team", "get", "configmap", "settings", "-o", "jsonpath={.metadata.labels.tier} {.metadata.annotations.owner} {.data.size} {.data.color}"])?;
     ensure!(text(&fields.stdout) == "web ops L green", "{}", text(&fields.stdout));
 
+    for (selector, want) in [("tier=web", "configmap/settings"), ("tier in (web,api)", "configmap/settings"), ("tier!=web", ""), ("!tier", "")] {
+        let selected = run(&["-n", "team", "get", "configmaps", "-l", selector, "-o", "name"])?;
+        ensure!(text(&selected.stdout).trim() == want, "-l {selector}: {}{}", text(&selected.stdout), text(&selected.stderr));
+    }
+    let malformed = run(&["-n", "team", "get", "configmaps", "-l", "tier in web"])?;
+    ensure!(!malformed.status.success(), "a malformed selector must fail");
+
     let listed = run(&["get", "configmaps", "--all-namespaces", "-o", "name"])?;
     ensure!(text(&listed.stdout).trim() == "configmap/settings", "{}{}", text(&listed.stdout), text(&listed.stderr));
     let deleted = run(&["-n", "team", "delete", "configmap", "settings"])?;

@@ -1,0 +1,82 @@
+//! The query parameters of list and watch requests, parsed once: paging, resourceVersion,
+//! timeout and the label and field selectors.
+
+use std::time::Duration;
+
+use apimachinery::fields::FieldSelector;
+use apimachinery::labels::LabelSelector;
+use apimachinery::status::StatusError;
+use apimachinery::storage::ListOptions;
+use serde_json::Value;
+
+/// How long a watch lasts when the client sets no `timeoutSeconds` (`--min-request-timeout`).
+pub const DEFAULT_WATCH_TIMEOUT: Duration = Duration::from_secs(1800);
+
+/// Which objects a request selects.
+#[derive(Debug, Clone, Default)]
+pub struct Selector {
+    /// `labelSelector`.
+    pub labels: LabelSelector,
+    /// `fieldSelector`.
+    pub fields: FieldSelector,
+}
+
+impl Selector {
+    /// Whether `object` is selected.
+    pub fn matches(&self, object: &Value) -> bool {
+        self.labels.matches(object) && self.fields.matches(object)
+    }
+}
+
+/// A list or watch request's parameters.
+#[derive(Debug, Clone)]
+pub struct Query {
+    /// Paging for lists.
+    pub list: ListOptions,
+    /// `resourceVersion`, when a number other than 0.
+    pub resource_version: Option<u64>,
+    /// `timeoutSeconds` for watches.
+    pub timeout: Duration,
+    /// The selectors.
+    pub selector: Selector,
+}
+
+impl Query {
+    /// Parses the raw query string; bad values are 400s naming the parameter.
+    pub fn parse(query: Option<&str>) -> Result<Self, StatusError> {
+        let mut parsed =
+            Query { list: ListOptions::default(), resource_version: None, timeout: DEFAULT_WATCH_TIMEOUT, selector: Selector::default() };
+        for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+            let invalid = || StatusError::bad_request(format!("invalid {key} {value:?}"));
+            match key.as_ref() {
+                "limit" => parsed.list.limit = value.parse().map_err(|_| invalid())?,
+                "continue" if !value.is_empty() => parsed.list.continue_token = Some(value.into_owned()),
+                "resourceVersion" if !value.is_empty() => {
+                    parsed.resource_version = Some(value.parse::<u64>().map_err(|_| invalid())?).filter(|rv| *rv > 0);
+                }
+                "timeoutSeconds" => parsed.timeout = Duration::from_secs(value.parse().map_err(|_| invalid())?),
+                "labelSelector" => parsed.selector.labels = LabelSelector::parse(&value)?,
+                "fieldSelector" => parsed.selector.fields = FieldSelector::parse(&value)?,
+                _ => {}
+            }
+        }
+        Ok(parsed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn parses_kubectls_parameters() -> Result<(), StatusError> {
+        let q = Query::parse(Some("limit=500&labelSelector=app%3Dweb&fieldSelector=metadata.name%3Dx&resourceVersion=0&timeoutSeconds=7"))?;
+        assert_eq!((q.list.limit, q.resource_version, q.timeout), (500, None, Duration::from_secs(7)));
+        assert!(q.selector.matches(&json!({"metadata": {"name": "x", "labels": {"app": "web"}}})));
+        assert!(!q.selector.matches(&json!({"metadata": {"name": "y", "labels": {"app": "web"}}})));
+        assert!(Query::parse(Some("limit=lots")).is_err());
+        assert!(Query::parse(Some("labelSelector=a%20b")).is_err());
+        Ok(())
+    }
+}
