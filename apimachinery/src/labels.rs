@@ -82,10 +82,10 @@ fn requirement(text: &str, term: &str) -> Result<Requirement, StatusError> {
     if let Some(why) = validation::qualified_name(key).into_iter().next() {
         return Err(parse_error(text, &format!("invalid label key {key:?}: {why}")));
     }
-    if let Operator::In(values) | Operator::NotIn(values) = &operator {
-        if let Some(why) = values.iter().find_map(|v| validation::label_value(v).into_iter().next()) {
-            return Err(parse_error(text, &format!("invalid label value: {why}")));
-        }
+    if let Operator::In(values) | Operator::NotIn(values) = &operator
+        && let Some(why) = values.iter().find_map(|v| validation::label_value(v).into_iter().next())
+    {
+        return Err(parse_error(text, &format!("invalid label value: {why}")));
     }
     Ok(Requirement { key: key.to_owned(), operator })
 }
