@@ -27,11 +27,16 @@ pub struct ControlPlane {
 }
 
 impl ControlPlane {
-    /// Starts etcd and the apiserver and waits until `/readyz` answers `ok`.
+    /// Starts a one-member etcd and the apiserver and waits until `/readyz` answers `ok`.
     pub fn start() -> anyhow::Result<Self> {
+        Self::start_with_etcd_members(1)
+    }
+
+    /// As [`ControlPlane::start`], with an etcd cluster of `members` members.
+    pub fn start_with_etcd_members(members: usize) -> anyhow::Result<Self> {
         let port = free_port()?;
         let pki = ClusterPki::generate_for_port(port)?;
-        let etcd = EtcdCluster::start(1, EtcdTls::Mutual(EtcdCerts::kubeadm_layout(&pki.cert_dir())))?;
+        let etcd = EtcdCluster::start(members, EtcdTls::Mutual(EtcdCerts::kubeadm_layout(&pki.cert_dir())))?;
         let logs = tempfile::tempdir()?;
         let file = |base: &str, ext: &str| pki.cert_dir().join(format!("{base}.{ext}")).display().to_string();
         let mut command = Command::new(bin_path("kube-apiserver"));
@@ -69,6 +74,11 @@ impl ControlPlane {
     /// The etcd cluster behind the apiserver.
     pub fn etcd(&self) -> &EtcdCluster {
         &self.etcd
+    }
+
+    /// The etcd cluster, to kill or stop members.
+    pub fn etcd_mut(&mut self) -> &mut EtcdCluster {
+        &mut self.etcd
     }
 
     /// The generated PKI.

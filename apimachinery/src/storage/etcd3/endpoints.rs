@@ -29,7 +29,12 @@ pub struct TlsFiles {
 pub struct Endpoints {
     clients: Vec<(String, Client)>,
     preferred: AtomicUsize,
+    /// How long to keep retrying while no member can serve (a leader election takes ~1-2 s).
+    patience: Duration,
 }
+
+/// The first pause between rounds when every member failed; it doubles up to a second.
+const FIRST_BACKOFF: Duration = Duration::from_millis(100);
 
 impl Endpoints {
     /// Prepares a client for every endpoint; connections are made lazily.
@@ -52,11 +57,33 @@ impl Endpoints {
                 .map_err(|e| Error::Unavailable(format!("{endpoint}: {e}")))?;
             clients.push((endpoint.clone(), client));
         }
-        Ok(Self { clients, preferred: AtomicUsize::new(0) })
+        Ok(Self { clients, preferred: AtomicUsize::new(0), patience: timeout })
     }
 
-    /// Runs `op` on the preferred member, moving on to the others while members are unreachable.
+    /// Runs `op` on the preferred member, moving on to the others while members are
+    /// unreachable, and starting over with a growing pause while none can serve, until the
+    /// request timeout has passed.
     pub async fn call<T, F, Fut>(&self, op: F) -> Result<T>
+    where
+        F: Fn(Client) -> Fut,
+        Fut: Future<Output = Result<T, etcd_client::Error>>,
+    {
+        let deadline = tokio::time::Instant::now() + self.patience;
+        let mut backoff = FIRST_BACKOFF;
+        loop {
+            match self.round(&op).await {
+                Err(Error::Unavailable(why)) if tokio::time::Instant::now() + backoff < deadline => {
+                    tracing::debug!(%why, ?backoff, "no etcd member could serve; retrying");
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(Duration::from_secs(1));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Tries each member once, starting with the preferred one.
+    async fn round<T, F, Fut>(&self, op: &F) -> Result<T>
     where
         F: Fn(Client) -> Fut,
         Fut: Future<Output = Result<T, etcd_client::Error>>,
