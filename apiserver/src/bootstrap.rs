@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use apimachinery::registry::Store;
+use apimachinery::registry::{Store, WriteOptions};
 use serde_json::json;
 
 /// The namespaces every cluster has.
@@ -16,7 +16,7 @@ const RETRY_EVERY: Duration = Duration::from_secs(1);
 pub async fn ensure_system_namespaces(namespaces: Store) {
     for name in SYSTEM_NAMESPACES {
         loop {
-            match namespaces.create("", json!({"metadata": {"name": name}})).await {
+            match namespaces.create("", json!({"metadata": {"name": name}}), WriteOptions::default()).await {
                 Ok(_) => break tracing::info!(namespace = name, "created system namespace"),
                 Err(e) if e.reason == "AlreadyExists" => break,
                 Err(e) => {

@@ -5,7 +5,7 @@ use apimachinery::registry::Store;
 use serde_json::{Value, json};
 
 /// The verbs every store serves so far.
-const VERBS: [&str; 7] = ["create", "delete", "get", "list", "patch", "update", "watch"];
+const VERBS: [&str; 8] = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
 /// `/api`: the core group's versions.
 pub fn core_versions(server_address: &str) -> Value {

@@ -4,10 +4,10 @@
 use std::sync::Arc;
 
 use apimachinery::patch::PatchType;
-use apimachinery::registry::Store;
+use apimachinery::registry::{Store, WriteOptions};
 use apimachinery::request_info::RequestInfo;
 use apimachinery::status::StatusError;
-use apimachinery::storage::{Preconditions, Storage};
+use apimachinery::storage::{ListOptions, Preconditions, Storage};
 use bytes::Bytes;
 use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Full, Limited};
@@ -189,21 +189,75 @@ async fn resource(store: &Store, info: &RequestInfo, query: Option<&str>, reques
             }
             Ok((StatusCode::OK, list))
         }
-        "create" => Ok((StatusCode::CREATED, store.create(namespace, body(request).await?).await?)),
-        "update" => Ok((StatusCode::OK, store.update(namespace, name, body(request).await?).await?)),
+        "create" => {
+            let options = write_options(query)?;
+            let code = if options.dry_run { StatusCode::OK } else { StatusCode::CREATED };
+            Ok((code, store.create(namespace, body(request).await?, options).await?))
+        }
+        "update" => Ok((StatusCode::OK, store.update(namespace, name, body(request).await?, write_options(query)?).await?)),
         "patch" => {
             let content_type = content_type(&request);
             let patch_type = PatchType::from_content_type(&content_type).ok_or_else(|| StatusError::unsupported_media_type(&content_type))?;
-            Ok((StatusCode::OK, store.patch(namespace, name, patch_type, &body_bytes(request).await?).await?))
+            let options = write_options(query)?;
+            Ok((StatusCode::OK, store.patch(namespace, name, patch_type, &body_bytes(request).await?, options).await?))
         }
         "delete" => {
-            let deleted = store.delete(namespace, name, &Preconditions::default()).await?;
+            let (preconditions, options) = delete_options(query, &body_bytes(request).await?)?;
+            let deleted = store.delete(namespace, name, &preconditions, options).await?;
             let r = store.resource();
             let details = json!({"name": name, "group": r.group, "kind": r.plural, "uid": deleted["metadata"]["uid"]});
             Ok((StatusCode::OK, json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": details})))
         }
+        "deletecollection" => {
+            let (_, options) = delete_options(query, &body_bytes(request).await?)?;
+            let selected = Query::parse(query)?;
+            let list = store.list(namespace, &ListOptions::default()).await?;
+            let mut deleted = Vec::new();
+            for item in list["items"].as_array().into_iter().flatten().filter(|i| selected.selector.matches(i)) {
+                let item_namespace = item.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or_default();
+                let item_name = item.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default();
+                deleted.push(store.delete(item_namespace, item_name, &Preconditions::default(), options).await?);
+            }
+            let kind = format!("{}List", store.resource().kind);
+            Ok((StatusCode::OK, json!({"kind": kind, "apiVersion": store.resource().api_version(), "metadata": {}, "items": deleted})))
+        }
         verb => Err(StatusError::method_not_supported(store.resource().group_resource(), verb)),
     }
+}
+
+/// Reads `dryRun` from the query: `All`, or absent.
+fn write_options(query: Option<&str>) -> Result<WriteOptions, StatusError> {
+    let mut options = WriteOptions::default();
+    for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        if key == "dryRun" {
+            match value.as_ref() {
+                "All" => options.dry_run = true,
+                "" => {}
+                other => return Err(StatusError::bad_request(format!("Unsupported value: {other:?}: supported values: \"All\""))),
+            }
+        }
+    }
+    Ok(options)
+}
+
+/// Reads a delete's `DeleteOptions` body (preconditions, dryRun, propagationPolicy) and query.
+fn delete_options(query: Option<&str>, body: &[u8]) -> Result<(Preconditions, WriteOptions), StatusError> {
+    let mut options = write_options(query)?;
+    let mut preconditions = Preconditions::default();
+    if body.iter().any(|b| !b.is_ascii_whitespace()) {
+        let delete: Value = serde_json::from_slice(body).map_err(|e| StatusError::bad_request(format!("invalid DeleteOptions: {e}")))?;
+        preconditions.uid = delete.pointer("/preconditions/uid").and_then(Value::as_str).map(str::to_owned);
+        if let Some(rv) = delete.pointer("/preconditions/resourceVersion").and_then(Value::as_str) {
+            preconditions.resource_version = Some(rv.parse().map_err(|_| StatusError::bad_request(format!("invalid resourceVersion precondition {rv:?}")))?);
+        }
+        if let Some(policy) = delete.get("propagationPolicy").and_then(Value::as_str)
+            && !matches!(policy, "Orphan" | "Background" | "Foreground")
+        {
+            return Err(StatusError::bad_request(format!("Unsupported value: {policy:?}: supported values: \"Foreground\", \"Background\", \"Orphan\"")));
+        }
+        options.dry_run |= delete.get("dryRun").and_then(Value::as_array).is_some_and(|d| d.iter().any(|v| v == "All"));
+    }
+    Ok((preconditions, options))
 }
 
 fn content_type(request: &Request<Incoming>) -> String {

@@ -81,11 +81,26 @@ fn create_get_delete_with_upstream_errors() -> anyhow::Result<()> {
     let malformed = run(&["-n", "team", "get", "configmaps", "-l", "tier in web"])?;
     ensure!(!malformed.status.success(), "a malformed selector must fail");
 
+    let dry = plane.kubectl_stdin(&["create", "--validate=false", "--dry-run=server", "-f", "-"], &settings("dry").replace("name: settings", "name: dry"))?;
+    ensure!(text(&dry.stdout).trim() == "configmap/dry created (server dry run)", "{}{}", text(&dry.stdout), text(&dry.stderr));
+    ensure!(!run(&["-n", "team", "get", "configmap", "dry"])?.status.success(), "a server dry run must store nothing");
+    let dry_delete = run(&["-n", "team", "delete", "configmap", "settings", "--dry-run=server"])?;
+    ensure!(text(&dry_delete.stdout).trim() == r#"configmap "settings" deleted (server dry run)"#, "{}{}", text(&dry_delete.stdout), text(&dry_delete.stderr));
+    ensure!(run(&["-n", "team", "get", "configmap", "settings"])?.status.success(), "a server dry-run delete must delete nothing");
+
     let listed = run(&["get", "configmaps", "--all-namespaces", "-o", "name"])?;
     ensure!(text(&listed.stdout).trim() == "configmap/settings", "{}{}", text(&listed.stdout), text(&listed.stderr));
     let deleted = run(&["-n", "team", "delete", "configmap", "settings"])?;
     ensure!(text(&deleted.stdout).trim() == r#"configmap "settings" deleted"#, "{}{}", text(&deleted.stdout), text(&deleted.stderr));
     ensure!(!run(&["-n", "team", "get", "configmap", "settings"])?.status.success());
+
+    for name in ["x1", "x2"] {
+        create(&settings("c").replace("name: settings", &format!("name: {name}")))?;
+    }
+    let collection = run(&["delete", "--raw", "/api/v1/namespaces/team/configmaps"])?;
+    ensure!(collection.status.success(), "{}", text(&collection.stderr));
+    let left = run(&["-n", "team", "get", "configmaps", "-o", "name"])?;
+    ensure!(text(&left.stdout).trim().is_empty(), "deletecollection left {}", text(&left.stdout));
     Ok(())
 }
 

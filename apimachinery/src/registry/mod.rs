@@ -54,6 +54,13 @@ pub trait Strategy: Send + Sync {
     }
 }
 
+/// Options every write takes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WriteOptions {
+    /// `dryRun=All`: run every check and return the result, but store nothing.
+    pub dry_run: bool,
+}
+
 /// The strategy of resources with nothing special: metadata handling only.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct DefaultStrategy;
@@ -153,13 +160,20 @@ impl Store {
     }
 
     /// Creates an object in `namespace` (ignored for cluster-scoped resources).
-    pub async fn create(&self, namespace: &str, mut object: Value) -> Result<Value, StatusError> {
+    pub async fn create(&self, namespace: &str, mut object: Value, options: WriteOptions) -> Result<Value, StatusError> {
         self.before_create(&mut object, namespace)?;
         let name = meta::get(&object, "name").to_owned();
         if let Some(metadata) = meta::metadata_mut(&mut object) {
             metadata.remove("resourceVersion");
         }
         let key = self.resource.key(namespace, &name);
+        if options.dry_run {
+            return match self.storage.get(&key).await {
+                Ok(_) => Err(StatusError::already_exists(self.resource.group_resource(), &name)),
+                Err(storage::Error::NotFound(_)) => Ok(object),
+                Err(e) => Err(self.to_status(&name, e)),
+            };
+        }
         self.storage.create(&key, object).await.map_err(|e| self.to_status(&name, e))
     }
 
@@ -189,19 +203,26 @@ impl Store {
 
     /// Replaces an object. A `metadata.resourceVersion` in the body must match the stored one
     /// (409 Conflict otherwise); without one the update is unconditional.
-    pub async fn update(&self, namespace: &str, name: &str, object: Value) -> Result<Value, StatusError> {
+    pub async fn update(&self, namespace: &str, name: &str, object: Value, options: WriteOptions) -> Result<Value, StatusError> {
         let body_name = meta::get(&object, "name");
         if body_name != name {
             return Err(StatusError::bad_request(format!(
                 "the name of the object ({body_name}) does not match the name on the URL ({name})"
             )));
         }
-        self.update_with(namespace, name, &mut |_| Ok(object.clone())).await
+        self.update_with(namespace, name, options, &mut |_| Ok(object.clone())).await
     }
 
     /// Applies a PATCH body to the stored object, then updates as [`Store::update`] does.
-    pub async fn patch(&self, namespace: &str, name: &str, patch_type: PatchType, body: &[u8]) -> Result<Value, StatusError> {
-        self.update_with(namespace, name, &mut |old| {
+    pub async fn patch(
+        &self,
+        namespace: &str,
+        name: &str,
+        patch_type: PatchType,
+        body: &[u8],
+        options: WriteOptions,
+    ) -> Result<Value, StatusError> {
+        self.update_with(namespace, name, options, &mut |old| {
             let patched = patch::apply(patch_type, old, body)?;
             if meta::get(&patched, "name") != name {
                 return Err(StatusError::bad_request("metadata.name cannot be changed by a patch"));
@@ -211,31 +232,47 @@ impl Store {
         .await
     }
 
-    /// The read-modify-write loop of update and patch: `compute` turns the stored object into
-    /// the desired one, whose resourceVersion, if any, must be the stored one's.
+    /// The object an update leads to from `old`: `compute`'s result, whose resourceVersion,
+    /// if any, must be the stored one's, through the update hooks.
+    fn next_state(
+        &self,
+        namespace: &str,
+        name: &str,
+        old: &Value,
+        compute: &mut (dyn FnMut(&Value) -> Result<Value, StatusError> + Send),
+    ) -> Result<Value, StatusError> {
+        let mut updated = compute(old)?;
+        let expected = storage::versioner::resource_version(&updated).map_err(|e| StatusError::bad_request(e.to_string()))?;
+        if expected.is_some_and(|rv| Some(rv) != storage::versioner::resource_version(old).ok().flatten()) {
+            return Err(StatusError::conflict(self.resource.group_resource(), name, StatusError::MODIFIED));
+        }
+        self.before_update(&mut updated, old, namespace)?;
+        Ok(updated)
+    }
+
+    /// The read-modify-write loop of update and patch, retried on races; a dry run reads
+    /// once and writes nothing.
     async fn update_with(
         &self,
         namespace: &str,
         name: &str,
+        options: WriteOptions,
         compute: &mut (dyn FnMut(&Value) -> Result<Value, StatusError> + Send),
     ) -> Result<Value, StatusError> {
         let key = self.resource.key(namespace, name);
+        if options.dry_run {
+            let old = self.storage.get(&key).await.map_err(|e| self.to_status(name, e))?;
+            return self.next_state(namespace, name, &old, compute);
+        }
         let mut failure = None;
-        let mut fail = |status: StatusError| {
-            let error = storage::Error::Conflict { key: key.clone(), reason: status.message.clone() };
-            failure = Some(status);
-            error
-        };
         let result = self
             .storage
             .guaranteed_update(&key, &Preconditions::default(), &mut |old| {
-                let mut updated = compute(&old).map_err(&mut fail)?;
-                let expected = storage::versioner::resource_version(&updated).map_err(|e| fail(StatusError::bad_request(e.to_string())))?;
-                if expected.is_some_and(|rv| Some(rv) != storage::versioner::resource_version(&old).ok().flatten()) {
-                    return Err(fail(StatusError::conflict(self.resource.group_resource(), name, StatusError::MODIFIED)));
-                }
-                self.before_update(&mut updated, &old, namespace).map_err(&mut fail)?;
-                Ok(updated)
+                self.next_state(namespace, name, &old, compute).map_err(|status| {
+                    let error = storage::Error::Conflict { key: key.clone(), reason: status.message.clone() };
+                    failure = Some(status);
+                    error
+                })
             })
             .await;
         match (result, failure) {
@@ -272,8 +309,14 @@ impl Store {
         Ok(Box::pin(futures::stream::iter(initial).chain(changes)))
     }
 
-    /// Deletes an object and returns its last state.
-    pub async fn delete(&self, namespace: &str, name: &str, preconditions: &Preconditions) -> Result<Value, StatusError> {
-        self.storage.delete(&self.resource.key(namespace, name), preconditions).await.map_err(|e| self.to_status(name, e))
+    /// Deletes an object if the preconditions hold and returns its last state.
+    pub async fn delete(&self, namespace: &str, name: &str, preconditions: &Preconditions, options: WriteOptions) -> Result<Value, StatusError> {
+        let key = self.resource.key(namespace, name);
+        if options.dry_run {
+            let current = self.storage.get(&key).await.map_err(|e| self.to_status(name, e))?;
+            preconditions.check(&key, &current).map_err(|e| self.to_status(name, e))?;
+            return Ok(current);
+        }
+        self.storage.delete(&key, preconditions).await.map_err(|e| self.to_status(name, e))
     }
 }
