@@ -1,10 +1,12 @@
 //! Wiring: etcd storage, the registry's stores, TLS, and the accept loop serving HTTP/2 and
 //! HTTP/1.1 on `--bind-address:--secure-port`.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
+use apimachinery::resource::Resource;
 use apimachinery::storage::{Storage, etcd3};
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo};
@@ -29,6 +31,23 @@ fn etcd_config(options: &Options) -> anyhow::Result<etcd3::Config> {
     Ok(config)
 }
 
+/// Reads `--watch-cache` and `--watch-cache-sizes` (`resource[.group]#size`) into a lookup.
+fn watch_cache_sizes(options: &Options) -> anyhow::Result<impl Fn(&Resource) -> usize + use<>> {
+    let enabled = options.etcd.watch_cache;
+    let mut sizes = HashMap::new();
+    for entry in &options.etcd.watch_cache_sizes {
+        let (resource, size) = entry
+            .split_once('#')
+            .and_then(|(r, s)| Some((r.to_owned(), s.parse::<usize>().ok()?)))
+            .with_context(|| format!("invalid --watch-cache-sizes entry {entry:?}: expected resource[.group]#size"))?;
+        sizes.insert(resource, size);
+    }
+    Ok(move |resource: &Resource| {
+        let name = if resource.group.is_empty() { resource.plural.clone() } else { format!("{}.{}", resource.plural, resource.group) };
+        if enabled { sizes.get(&name).copied().unwrap_or(builtin::DEFAULT_WATCH_CACHE_SIZE) } else { 0 }
+    })
+}
+
 /// Runs the apiserver until the process is stopped.
 pub async fn run(options: Options) -> anyhow::Result<()> {
     let serving = &options.secure_serving;
@@ -37,11 +56,12 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     };
     let client_ca = options.authentication.client_cert.client_ca_file.as_deref();
     let acceptor = TlsAcceptor::from(tls::server_config(cert, key, client_ca)?);
+    let cache_size = watch_cache_sizes(&options)?;
     let storage: Arc<dyn Storage> = Arc::new(etcd3::storage(&etcd_config(&options)?).await?);
     let address = SocketAddr::new(serving.bind_address, serving.secure_port);
     let advertised = options.server_run.advertise_address.unwrap_or(serving.bind_address);
     let api = Arc::new(Api {
-        stores: builtin::stores(storage.clone()),
+        stores: builtin::stores(storage.clone(), &cache_size),
         storage,
         server_address: SocketAddr::new(advertised, serving.secure_port).to_string(),
     });

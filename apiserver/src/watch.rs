@@ -55,7 +55,15 @@ fn encode(store: &Store, selector: &Selector, table: Option<&str>, event: Result
 /// Opens the watch (from `query.resource_version`, else the current objects first) and
 /// returns the streaming body; objects are Tables of version `table` if given.
 pub async fn body(store: &Store, namespace: &str, query: Query, table: Option<&'static str>) -> Result<Body, StatusError> {
-    let events = store.watch(namespace, query.resource_version).await?;
+    let events = match store.watch(namespace, query.resource_version).await {
+        Ok(events) => events,
+        Err(status) if status.code == 410 => {
+            // As upstream: the stream opens and says at once that the version is too old.
+            let line = line("ERROR", &serde_json::to_value(status.to_status()).unwrap_or_default());
+            return Ok(StreamBody::new(futures::stream::iter([Ok::<_, Infallible>(Frame::data(line))])).boxed_unsync());
+        }
+        Err(status) => return Err(status),
+    };
     let store = store.clone();
     let selector = query.selector;
     let deadline = tokio::time::sleep(query.timeout);

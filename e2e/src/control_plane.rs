@@ -34,6 +34,11 @@ impl ControlPlane {
 
     /// As [`ControlPlane::start`], with an etcd cluster of `members` members.
     pub fn start_with_etcd_members(members: usize) -> anyhow::Result<Self> {
+        Self::start_with(members, &[])
+    }
+
+    /// As [`ControlPlane::start`], with `members` etcd members and extra apiserver flags.
+    pub fn start_with(members: usize, apiserver_flags: &[&str]) -> anyhow::Result<Self> {
         let port = free_port()?;
         let pki = ClusterPki::generate_for_port(port)?;
         let etcd = EtcdCluster::start(members, EtcdTls::Mutual(EtcdCerts::kubeadm_layout(&pki.cert_dir())))?;
@@ -56,6 +61,7 @@ impl ControlPlane {
             format!("--service-account-signing-key-file={}", file("sa", "key")),
             "--v=2".into(),
         ]);
+        command.args(apiserver_flags);
         let apiserver = Daemon::spawn("kube-apiserver", command, logs.path())?;
         let plane = Self { apiserver, etcd, pki, _logs: logs };
         poll_until(READY_DEADLINE, Duration::from_millis(100), "kube-apiserver /readyz", || {

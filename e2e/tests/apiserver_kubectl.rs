@@ -112,7 +112,8 @@ fn watch_events(plane: &ControlPlane, query: &str) -> anyhow::Result<Vec<serde_j
 
 #[test]
 fn watch_replays_from_a_resource_version_and_reports_expiry() -> anyhow::Result<()> {
-    let plane = ControlPlane::start()?;
+    // A watch cache window of 4 configmap events, so that a version can fall out of it.
+    let plane = ControlPlane::start_with(1, &["--watch-cache-sizes=configmaps#4"])?;
     let create = |manifest: &str| plane.kubectl_stdin(&["create", "--validate=false", "-f", "-"], manifest);
     create("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: w\n")?;
     let start = text(&plane.kubectl(&["get", "--raw", "/api/v1/namespaces/w/configmaps"])?.stdout);
@@ -136,8 +137,14 @@ fn watch_replays_from_a_resource_version_and_reports_expiry() -> anyhow::Result<
     let current = watch_events(&plane, "timeoutSeconds=1")?;
     ensure!(current.len() == 1 && current[0]["type"] == "ADDED" && current[0]["object"]["metadata"]["name"] == "b", "{current:?}");
 
+    // Served from the watch cache, a version inside its window resumes even after etcd
+    // compacted it; once later events push it out of the window, it is 410.
     let latest = events.last().and_then(|e| e["object"]["metadata"]["resourceVersion"].as_str()).unwrap_or_default().to_owned();
     plane.etcd().etcdctl_ok(&["compact", &latest])?;
+    ensure!(watch_events(&plane, &format!("resourceVersion={rv}&timeoutSeconds=1"))?.len() == 3, "replay after compaction");
+    for label in ["x=1", "x=2", "x=3"] {
+        ensure!(plane.kubectl(&["-n", "w", "label", "--overwrite", "configmap", "b", label])?.status.success());
+    }
     let expired = watch_events(&plane, &format!("resourceVersion={rv}&timeoutSeconds=5"))?;
     ensure!(expired.len() == 1 && expired[0]["type"] == "ERROR" && expired[0]["object"]["code"] == 410, "{expired:?}");
     ensure!(expired[0]["object"]["reason"] == "Expired", "{expired:?}");

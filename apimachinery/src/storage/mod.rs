@@ -5,6 +5,7 @@
 //! [`etcd3`] implements it on a real etcd cluster; a watch cache will be the second
 //! implementation, and both pass the same contract tests.
 
+pub mod cacher;
 pub mod continue_token;
 pub mod etcd3;
 pub mod versioner;

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use apimachinery::field::{self, Path};
 use apimachinery::registry::{self, Store, Strategy};
 use apimachinery::resource::Resource;
-use apimachinery::storage::Storage;
+use apimachinery::storage::{Storage, cacher};
 use serde_json::{Value, json};
 
 /// Checks the keys of a `data`-like map as upstream's `IsConfigMapKey`.
@@ -35,8 +35,12 @@ pub fn data_count(object: &Value, fields: &[&str]) -> Value {
     json!(fields.iter().map(|f| object.get(*f).and_then(Value::as_object).map_or(0, serde_json::Map::len)).sum::<usize>())
 }
 
-/// The stores of every built-in resource, over one storage.
-pub fn stores(storage: Arc<dyn Storage>) -> Vec<Store> {
+/// How many recent events a resource's watch cache keeps unless `--watch-cache-sizes` says.
+pub const DEFAULT_WATCH_CACHE_SIZE: usize = 1000;
+
+/// The stores of every built-in resource, over one storage; `cache_size` gives each
+/// resource's watch cache size (0: watches go straight to etcd).
+pub fn stores(storage: Arc<dyn Storage>, cache_size: &dyn Fn(&Resource) -> usize) -> Vec<Store> {
     let with_short = |mut resource: Resource, short: &[&str]| {
         resource.short_names = short.iter().map(|s| (*s).to_owned()).collect();
         resource
@@ -48,5 +52,14 @@ pub fn stores(storage: Arc<dyn Storage>) -> Vec<Store> {
         (with_short(Resource::new("", "v1", "ServiceAccount", "serviceaccounts", true), &["sa"]), Arc::new(serviceaccount::ServiceAccountStrategy)),
         (Resource::new("coordination.k8s.io", "v1", "Lease", "leases", true), Arc::new(lease::LeaseStrategy)),
     ];
-    table.into_iter().map(|(resource, strategy)| registry::store(resource, strategy, storage.clone())).collect()
+    table
+        .into_iter()
+        .map(|(resource, strategy)| {
+            let storage = match cache_size(&resource) {
+                0 => storage.clone(),
+                size => Arc::new(cacher::cacher(storage.clone(), &resource.list_prefix(""), size)) as Arc<dyn Storage>,
+            };
+            registry::store(resource, strategy, storage)
+        })
+        .collect()
 }

@@ -89,8 +89,8 @@ pub struct EtcdOptions {
     #[arg(long = "watch-cache", default_value = "true")]
     pub watch_cache: bool,
 
-    /// Per-resource watch cache settings, as resource[.group]#size (comma-separated); only 0
-    /// (no cache for that resource) is meaningful.
+    /// Per-resource watch cache sizes, as resource[.group]#size (comma-separated): 0 turns the
+    /// cache off for that resource, another number sets how many recent events it keeps.
     #[arg(long = "watch-cache-sizes", value_name = "strings", value_delimiter = ',')]
     pub watch_cache_sizes: Vec<String>,
 
