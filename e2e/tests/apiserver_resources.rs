@@ -59,3 +59,58 @@ fn secrets_serviceaccounts_and_leases() -> anyhow::Result<()> {
     ensure!(groups.lines().any(|l| l == "coordination.k8s.io/v1") && groups.lines().any(|l| l == "v1"), "{groups}");
     Ok(())
 }
+
+#[test]
+fn stale_replace_conflicts_and_oversized_bodies_are_refused() -> anyhow::Result<()> {
+    let plane = ControlPlane::start()?;
+    let create = |manifest: &str| plane.kubectl_stdin(&["create", "--validate=false", "-f", "-"], manifest);
+    ensure!(create("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n  namespace: default\ndata:\n  v: \"1\"\n")?.status.success());
+    let stale = text(&plane.kubectl(&["get", "configmap", "cfg", "-o", "json"])?.stdout);
+    ensure!(plane.kubectl(&["label", "configmap", "cfg", "bump=1"])?.status.success());
+    let replace = plane.kubectl_stdin(&["replace", "--validate=false", "-f", "-"], &stale)?;
+    let stderr = text(&replace.stderr);
+    ensure!(!replace.status.success() && stderr.contains("Error from server (Conflict)") && stderr.contains("the object has been modified"), "{stderr}");
+
+    let huge = format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: huge\n  namespace: default\ndata:\n  blob: {}\n", "x".repeat(3 * 1024 * 1024 + 1));
+    let too_large = create(&huge)?;
+    ensure!(!too_large.status.success() && text(&too_large.stderr).contains("Request entity too large"), "{}", text(&too_large.stderr));
+    ensure!(!plane.kubectl(&["get", "configmap", "huge"])?.status.success(), "nothing may be stored");
+    Ok(())
+}
+
+#[test]
+fn kubectl_get_watch_prints_table_rows_as_changes_arrive() -> anyhow::Result<()> {
+    use std::io::{BufRead, BufReader};
+    let plane = ControlPlane::start()?;
+    let mut watch = std::process::Command::new(e2e::kubectl::KUBECTL)
+        .arg(format!("--kubeconfig={}", plane.admin_kubeconfig().display()))
+        .args(["get", "configmaps", "--watch", "--request-timeout=30s"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()?;
+    let stdout = watch.stdout.take().ok_or(anyhow::anyhow!("no stdout"))?;
+    let (sender, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let create = |name: &str| plane.kubectl_stdin(&["create", "--validate=false", "-f", "-"], &format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  namespace: default\ndata:\n  a: b\n"));
+    let mut seen = Vec::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut created = false;
+    while std::time::Instant::now() < deadline && !seen.iter().any(|l: &String| l.starts_with("live ")) {
+        if let Ok(line) = lines.recv_timeout(std::time::Duration::from_millis(200)) {
+            seen.push(line);
+        } else if !created {
+            created = create("live")?.status.success();
+        }
+    }
+    let _ = watch.kill();
+    let _ = watch.wait();
+    let row = seen.iter().find(|l| l.starts_with("live ")).map(|l| l.split_whitespace().collect::<Vec<_>>());
+    ensure!(row.as_ref().is_some_and(|r| r[..2] == ["live", "1"]), "kubectl get --watch printed {seen:?}");
+    Ok(())
+}
