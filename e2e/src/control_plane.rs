@@ -123,6 +123,17 @@ impl ControlPlane {
         child.wait_with_output().context("failed to wait for kubectl")
     }
 
+    /// The apiserver's process id (to read its memory use).
+    pub fn apiserver_pid(&self) -> u32 {
+        self.apiserver.pid()
+    }
+
+    /// The apiserver's `https://127.0.0.1:PORT` URL.
+    pub fn server_url(&self) -> anyhow::Result<String> {
+        let out = self.kubectl(&["config", "view", "--minify", "-o", "jsonpath={.clusters[0].cluster.server}"])?;
+        Ok(String::from_utf8(out.stdout)?)
+    }
+
     /// The last lines of the apiserver's log.
     pub fn apiserver_log(&self) -> String {
         self.apiserver.log_tail(40)
