@@ -81,3 +81,70 @@ pub fn resource_list(stores: &[Store], group: &str, version: &str) -> Option<Val
     let group_version = if group.is_empty() { version.to_owned() } else { format!("{group}/{version}") };
     Some(json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": group_version, "resources": resources}))
 }
+
+/// The aggregated discovery versions kubectl asks for: v2 (1.30+) and v2beta1 (1.27-1.29).
+const AGGREGATED_VERSIONS: [&str; 2] = ["v2", "v2beta1"];
+
+/// The aggregated discovery version the `Accept` header asks for first, if any.
+pub fn wanted_aggregated(accept: &str) -> Option<&'static str> {
+    accept.split(',').find_map(|media| {
+        let params: Vec<&str> = media.split(';').map(str::trim).collect();
+        if !(params.contains(&"g=apidiscovery.k8s.io") && params.contains(&"as=APIGroupDiscoveryList")) {
+            return None;
+        }
+        AGGREGATED_VERSIONS.into_iter().find(|v| params.contains(&format!("v={v}").as_str()))
+    })
+}
+
+/// The `Content-Type` of an aggregated discovery document.
+pub fn aggregated_content_type(version: &str) -> String {
+    format!("application/json;g=apidiscovery.k8s.io;v={version};as=APIGroupDiscoveryList")
+}
+
+/// The `APIGroupDiscoveryList` for `/api` (the core group) or `/apis` (the named groups), in
+/// one document, so clients need no request per group-version.
+pub fn aggregated(stores: &[Store], core: bool, version: &str) -> Value {
+    let groups = unique(stores.iter().map(|s| s.resource().group.as_str()).filter(|g| g.is_empty() == core));
+    let items: Vec<Value> = groups
+        .into_iter()
+        .map(|group| {
+            let versions: Vec<Value> = group_versions(stores, group)
+                .iter()
+                .map(|v| {
+                    let resources: Vec<Value> = stores
+                        .iter()
+                        .map(Store::resource)
+                        .filter(|r| r.group == group && &r.version == v)
+                        .map(|r| {
+                            json!({
+                                "resource": r.plural,
+                                "responseKind": {"group": r.group, "version": r.version, "kind": r.kind},
+                                "scope": if r.namespaced { "Namespaced" } else { "Cluster" },
+                                "singularResource": r.singular,
+                                "verbs": VERBS,
+                                "shortNames": r.short_names,
+                                "categories": r.categories,
+                            })
+                        })
+                        .collect();
+                    json!({"version": v, "resources": resources, "freshness": "Current"})
+                })
+                .collect();
+            json!({"metadata": {"name": group}, "versions": versions})
+        })
+        .collect();
+    json!({"kind": "APIGroupDiscoveryList", "apiVersion": format!("apidiscovery.k8s.io/{version}"), "metadata": {}, "items": items})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aggregated_version_follows_kubectls_accept_header() {
+        let kubectl = "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json";
+        assert_eq!(wanted_aggregated(kubectl), Some("v2"));
+        assert_eq!(wanted_aggregated("application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList"), Some("v2beta1"));
+        assert_eq!(wanted_aggregated("application/json"), None);
+    }
+}

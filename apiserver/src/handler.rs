@@ -49,6 +49,15 @@ pub async fn handle(api: Arc<Api>, user: User, request: Request<Incoming>) -> Re
     let info = RequestInfo::parse(&method, &path, query.as_deref());
     tracing::debug!(user = %user.name, verb = %info.verb, %path, "request");
     if !info.is_resource_request {
+        let accept = request.headers().get(ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        if let (Some(version), "/api" | "/apis") = (discovery::wanted_aggregated(accept), info.path.trim_end_matches('/')) {
+            let document = discovery::aggregated(&api.stores, info.api_prefix == "api", version);
+            let mut response = json_response(StatusCode::OK, &document);
+            if let Ok(value) = HeaderValue::from_str(&discovery::aggregated_content_type(version)) {
+                response.headers_mut().insert(CONTENT_TYPE, value);
+            }
+            return response;
+        }
         return non_resource(&api, &info).await;
     }
     let table = wanted_table(request.headers().get(ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default());

@@ -134,6 +134,11 @@ impl ControlPlane {
         Ok(String::from_utf8(out.stdout)?)
     }
 
+    /// The apiserver's whole log so far.
+    pub fn apiserver_log_text(&self) -> anyhow::Result<String> {
+        std::fs::read_to_string(self.apiserver.log_path()).context("failed to read the apiserver log")
+    }
+
     /// The last lines of the apiserver's log.
     pub fn apiserver_log(&self) -> String {
         self.apiserver.log_tail(40)

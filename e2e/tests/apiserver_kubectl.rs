@@ -150,3 +150,21 @@ fn watch_replays_from_a_resource_version_and_reports_expiry() -> anyhow::Result<
     ensure!(expired[0]["object"]["reason"] == "Expired", "{expired:?}");
     Ok(())
 }
+
+#[test]
+fn kubectl_discovers_everything_in_one_aggregated_request() -> anyhow::Result<()> {
+    let plane = ControlPlane::start_with(1, &["--v=4"])?;
+    for kubectl in e2e::kubectl::all_versions() {
+        let cache = tempfile::tempdir()?;
+        let cache_flag = format!("--cache-dir={}", cache.path().display());
+        let before = plane.apiserver_log_text()?.len();
+        let out = plane.kubectl_with(&kubectl, &[&cache_flag, "api-resources", "--no-headers"])?;
+        ensure!(text(&out.stdout).lines().any(|l| l.starts_with("leases ")), "{}: {}", kubectl.display(), text(&out.stderr));
+        let log = plane.apiserver_log_text()?;
+        let requests = &log[before..];
+        let paths: Vec<&str> = requests.lines().filter_map(|l| l.split("path=").nth(1)).map(str::trim).collect();
+        ensure!(paths.contains(&"/apis") && paths.contains(&"/api"), "{}: {paths:?}", kubectl.display());
+        ensure!(!paths.iter().any(|p| p.starts_with("/api/v1") || p.starts_with("/apis/")), "{} fell back to per-group discovery: {paths:?}", kubectl.display());
+    }
+    Ok(())
+}
