@@ -20,7 +20,8 @@ use crate::table;
 use crate::storage::{self, ListOptions, Preconditions, Storage};
 use crate::validation;
 
-/// What differs between resources; every hook has a neutral default.
+/// What differs between resources; every hook has a neutral default. The store calls the
+/// hooks only with JSON objects whose kind, apiVersion and namespace it has already checked.
 pub trait Strategy: Send + Sync {
     /// The rule object names must follow (most resources: an RFC 1123 subdomain).
     fn name_rule(&self) -> fn(&str) -> Vec<String> {

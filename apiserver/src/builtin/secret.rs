@@ -30,6 +30,9 @@ impl Strategy for SecretStrategy {
 
     fn validate(&self, object: &Value) -> field::ErrorList {
         let mut errors = validate_keys(object, "data");
+        if object.get("data").is_some_and(|d| !d.is_object() && !d.is_null()) {
+            errors.push(field::Error::invalid(&Path::new("data"), "<secret contents redacted>", "must be a map of keys to base64-encoded values"));
+        }
         let data = object.get("data").and_then(Value::as_object).cloned().unwrap_or_default();
         for (key, value) in data {
             if value.as_str().is_none_or(|v| STANDARD.decode(v).is_err()) {
@@ -60,9 +63,32 @@ impl Strategy for SecretStrategy {
 }
 
 /// Moves write-only `stringData` into `data` as base64, as upstream does on write.
+/// A `data` that is not a map is left for validation to reject.
 fn merge_string_data(object: &mut Value, string_data: &Value) {
     let Some(entries) = string_data.as_object() else { return };
+    let Some(secret) = object.as_object_mut() else { return };
+    let data = secret.entry("data").or_insert_with(|| json!({}));
+    if data.is_null() {
+        *data = json!({});
+    }
+    let Some(data) = data.as_object_mut() else { return };
     for (key, value) in entries {
-        object["data"][key] = json!(STANDARD.encode(value.as_str().unwrap_or_default()));
+        data.insert(key.clone(), json!(STANDARD.encode(value.as_str().unwrap_or_default())));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn malformed_data_is_invalid_not_a_crash() {
+        let mut secret = json!({"metadata": {"name": "s"}, "data": "not a map", "stringData": {"a": "b"}});
+        SecretStrategy.prepare_for_create(&mut secret);
+        assert_eq!(SecretStrategy.validate(&secret).len(), 1);
+        let mut fine = json!({"metadata": {"name": "s"}, "data": null, "stringData": {"a": "b"}});
+        SecretStrategy.prepare_for_create(&mut fine);
+        assert_eq!(fine["data"]["a"], "Yg==");
+        assert!(SecretStrategy.validate(&fine).is_empty());
     }
 }
