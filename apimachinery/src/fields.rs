@@ -51,6 +51,12 @@ impl FieldSelector {
         })
     }
 
+    /// Adds a `metadata.name=<name>` requirement (a watch of one object by URL).
+    pub fn and_name(mut self, name: &str) -> Self {
+        self.requirements.push(Requirement { field: "metadata.name".into(), value: name.to_owned(), equal: true });
+        self
+    }
+
     /// Whether the selector is empty.
     pub fn is_empty(&self) -> bool {
         self.requirements.is_empty()

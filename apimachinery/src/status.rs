@@ -90,6 +90,30 @@ impl StatusError {
         error
     }
 
+    /// 403 with upstream's authorization message, e.g. `secrets is forbidden: User "u" cannot
+    /// list resource "secrets" in API group "" in the namespace "default"`.
+    pub fn forbidden(user: &str, info: &crate::request_info::RequestInfo) -> Self {
+        if !info.is_resource_request {
+            return Self::new(403, "Forbidden", format!("forbidden: User {user:?} cannot {} path {:?}", info.verb, info.path));
+        }
+        let resource = if info.subresource.is_empty() { info.resource.clone() } else { format!("{}/{}", info.resource, info.subresource) };
+        let scope = if info.namespace.is_empty() { "at the cluster scope".to_owned() } else { format!("in the namespace {:?}", info.namespace) };
+        let qualified = GroupResource { group: &info.api_group, resource: &info.resource }.to_string();
+        let subject = if info.name.is_empty() { qualified.clone() } else { format!("{qualified} {:?}", info.name) };
+        let mut error = Self::new(
+            403,
+            "Forbidden",
+            format!("{subject} is forbidden: User {user:?} cannot {} resource {resource:?} in API group {:?} {scope}", info.verb, info.api_group),
+        );
+        error.details = Some(Box::new(StatusDetails {
+            name: Some(info.name.clone()),
+            group: Some(info.api_group.clone()),
+            kind: Some(info.resource.clone()),
+            ..StatusDetails::default()
+        }));
+        error
+    }
+
     /// 404 for a path that names nothing served.
     pub fn not_found_path() -> Self {
         Self::new(404, "NotFound", "the server could not find the requested resource".into())

@@ -64,7 +64,9 @@ async fn updates_are_optimistic_and_keep_system_fields() -> anyhow::Result<()> {
     let created = configmaps.create("default", configmap("c"), W).await?;
     let mut edit = created.clone();
     edit["data"]["k"] = json!("v2");
-    edit["metadata"]["uid"] = json!("changed");
+    let mut changed_uid = edit.clone();
+    changed_uid["metadata"]["uid"] = json!("changed");
+    assert_eq!(configmaps.update("default", "c", changed_uid, W).await.err().map(|e| e.code), Some(422), "uid is immutable");
     let updated = configmaps.update("default", "c", edit.clone(), W).await?;
     assert_eq!(updated["data"]["k"], "v2");
     assert_eq!(updated["metadata"]["uid"], created["metadata"]["uid"], "uid is the server's");

@@ -48,6 +48,9 @@ pub async fn handle(api: Arc<Api>, user: User, request: Request<Incoming>) -> Re
     let (method, path, query) = (request.method().as_str().to_owned(), request.uri().path().to_owned(), request.uri().query().map(str::to_owned));
     let info = RequestInfo::parse(&method, &path, query.as_deref());
     tracing::debug!(user = %user.name, verb = %info.verb, %path, "request");
+    if let Err(forbidden) = crate::authorization::authorize(&user, &info) {
+        return respond(Err(forbidden));
+    }
     if !info.is_resource_request {
         let accept = request.headers().get(ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default();
         if let (Some(version), "/api" | "/apis") = (discovery::wanted_aggregated(accept), info.path.trim_end_matches('/')) {
@@ -86,10 +89,13 @@ pub async fn handle(api: Arc<Api>, user: User, request: Request<Incoming>) -> Re
 
 async fn watch(store: &Store, info: &RequestInfo, query: Option<&str>, table: Option<&'static str>) -> Response<Body> {
     let namespace = if store.resource().namespaced { info.namespace.as_str() } else { "" };
-    let query = match Query::parse(query) {
+    let mut query = match Query::parse(query) {
         Ok(query) => query,
         Err(error) => return respond(Err(error)),
     };
+    if !info.name.is_empty() {
+        query.selector.fields = std::mem::take(&mut query.selector.fields).and_name(&info.name);
+    }
     match crate::watch::body(store, namespace, query, table).await {
         Ok(body) => {
             let mut response = Response::new(body);

@@ -3,6 +3,7 @@
 //! built-in resources through the generic registry.
 
 mod authentication;
+mod authorization;
 mod bootstrap;
 mod builtin;
 mod discovery;

@@ -54,7 +54,10 @@ impl Query {
                 "resourceVersion" if !value.is_empty() => {
                     parsed.resource_version = Some(value.parse::<u64>().map_err(|_| invalid())?).filter(|rv| *rv > 0);
                 }
-                "timeoutSeconds" => parsed.timeout = Duration::from_secs(value.parse().map_err(|_| invalid())?),
+                "timeoutSeconds" => {
+                    let seconds: u64 = value.parse().map_err(|_| invalid())?;
+                    parsed.timeout = if seconds == 0 { DEFAULT_WATCH_TIMEOUT } else { Duration::from_secs(seconds) };
+                }
                 "labelSelector" => parsed.selector.labels = LabelSelector::parse(&value)?,
                 "fieldSelector" => parsed.selector.fields = FieldSelector::parse(&value)?,
                 _ => {}

@@ -3,13 +3,14 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::time::Duration;
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use apimachinery::resource::Resource;
 use apimachinery::storage::{Storage, etcd3};
 use hyper::service::service_fn;
-use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
@@ -18,6 +19,15 @@ use crate::authentication::User;
 use crate::handler::{self, Api};
 use crate::options::Options;
 use crate::{bootstrap, builtin, tls};
+
+/// How long a client may take to finish the TLS handshake.
+const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long an HTTP/1.1 client may take to send a request's headers.
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
+/// How often idle HTTP/2 connections are pinged.
+const HTTP2_KEEPALIVE: Duration = Duration::from_secs(30);
+/// The pause after a failed accept (e.g. out of file descriptors).
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(200);
 
 fn etcd_config(options: &Options) -> anyhow::Result<etcd3::Config> {
     let etcd = &options.etcd;
@@ -68,15 +78,31 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     if let Some(namespaces) = api.stores.iter().find(|s| s.resource().group.is_empty() && s.resource().plural == "namespaces") {
         tokio::spawn(bootstrap::ensure_system_namespaces(namespaces.clone()));
     }
+    let modes = options.authorization.effective_modes();
+    if modes.iter().any(|m| !matches!(m, crate::options::AuthorizationMode::AlwaysAllow)) {
+        tracing::warn!(
+            ?modes,
+            "authorization modes other than AlwaysAllow are not enforced yet: authenticated users may do anything, anonymous users only read health and version"
+        );
+    }
     let listener = TcpListener::bind(address).await.with_context(|| format!("failed to listen on {address}"))?;
     tracing::info!(%address, "serving securely");
     loop {
-        let (tcp, peer) = listener.accept().await.context("accept failed")?;
+        let (tcp, peer) = match listener.accept().await {
+            Ok(accepted) => accepted,
+            Err(e) => {
+                // Out of file descriptors and the like: back off instead of exiting.
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(ACCEPT_BACKOFF).await;
+                continue;
+            }
+        };
         let (acceptor, api) = (acceptor.clone(), api.clone());
         tokio::spawn(async move {
-            let tls = match acceptor.accept(tcp).await {
-                Ok(tls) => tls,
-                Err(e) => return tracing::debug!(%peer, error = %e, "TLS handshake failed"),
+            let tls = match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp)).await {
+                Ok(Ok(tls)) => tls,
+                Ok(Err(e)) => return tracing::debug!(%peer, error = %e, "TLS handshake failed"),
+                Err(_) => return tracing::debug!(%peer, "TLS handshake timed out"),
             };
             let user = tls
                 .get_ref()
@@ -89,7 +115,10 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
                 let (api, user) = (api.clone(), user.clone());
                 async move { Ok::<_, std::convert::Infallible>(handler::handle(api, user, request).await) }
             });
-            if let Err(e) = auto::Builder::new(TokioExecutor::new()).serve_connection(TokioIo::new(tls), service).await {
+            let mut builder = auto::Builder::new(TokioExecutor::new());
+            builder.http1().timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT);
+            builder.http2().timer(TokioTimer::new()).keep_alive_interval(HTTP2_KEEPALIVE);
+            if let Err(e) = builder.serve_connection(TokioIo::new(tls), service).await {
                 tracing::debug!(%peer, error = %e, "connection ended with an error");
             }
         });

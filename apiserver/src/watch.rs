@@ -40,15 +40,7 @@ fn encode(store: &Store, selector: &Selector, table: Option<&str>, event: Result
             Some(line(type_name(event.event_type), &object))
         }
         Ok(_) => None,
-        Err(error) => {
-            let status = match error {
-                storage::Error::ResourceVersionTooOld { requested, oldest } => {
-                    StatusError::expired(format!("too old resource version: {requested} ({oldest})"))
-                }
-                other => StatusError::internal(other),
-            };
-            Some(line("ERROR", &serde_json::to_value(status.to_status()).unwrap_or_default()))
-        }
+        Err(error) => Some(line("ERROR", &serde_json::to_value(store.to_status("", error).to_status()).unwrap_or_default())),
     }
 }
 

@@ -114,3 +114,24 @@ fn kubectl_get_watch_prints_table_rows_as_changes_arrive() -> anyhow::Result<()>
     ensure!(row.as_ref().is_some_and(|r| r[..2] == ["live", "1"]), "kubectl get --watch printed {seen:?}");
     Ok(())
 }
+
+#[test]
+fn anonymous_callers_get_health_and_version_only() -> anyhow::Result<()> {
+    let plane = ControlPlane::start()?;
+    let url = plane.server_url()?;
+    let ca = plane.pki().cert("ca");
+    let curl = |path: &str| -> anyhow::Result<(String, String)> {
+        let out = std::process::Command::new("curl")
+            .args(["-sS", "--max-time", "5", "--cacert", &ca.display().to_string(), "-w", "\n%{http_code}", &format!("{url}{path}")])
+            .output()?;
+        let body = text(&out.stdout);
+        let (body, code) = body.rsplit_once('\n').unwrap_or_default();
+        Ok((code.to_owned(), body.to_owned()))
+    };
+    ensure!(curl("/healthz")?.0 == "200" && curl("/version")?.0 == "200");
+    let (code, body) = curl("/api/v1/namespaces/default/secrets")?;
+    ensure!(code == "403", "{code} {body}");
+    ensure!(body.contains(r#"secrets is forbidden: User \"system:anonymous\" cannot list resource \"secrets\" in API group \"\" in the namespace \"default\""#), "{body}");
+    ensure!(curl("/api")?.0 == "403", "discovery is for authenticated users");
+    Ok(())
+}

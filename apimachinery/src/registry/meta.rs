@@ -12,8 +12,8 @@ use crate::validation;
 const NAME_ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
 /// Length of the random `generateName` suffix.
 const NAME_SUFFIX_LEN: usize = 5;
-/// Longest object name.
-const MAX_NAME_LEN: usize = 253;
+/// Longest `generateName` prefix kept, so a generated name stays a valid label (63 - 5).
+const MAX_GENERATED_PREFIX: usize = 58;
 /// Largest total size of annotations.
 const MAX_ANNOTATIONS_BYTES: usize = 256 * 1024;
 
@@ -38,7 +38,10 @@ pub fn generate_name(prefix: &str) -> String {
     let bytes = uuid::Uuid::new_v4().into_bytes();
     let suffix: String =
         bytes.iter().take(NAME_SUFFIX_LEN).map(|b| char::from(NAME_ALPHABET[usize::from(*b) % NAME_ALPHABET.len()])).collect();
-    let keep = prefix.len().min(MAX_NAME_LEN - NAME_SUFFIX_LEN);
+    let mut keep = prefix.len().min(MAX_GENERATED_PREFIX);
+    while !prefix.is_char_boundary(keep) {
+        keep -= 1;
+    }
     format!("{}{suffix}", &prefix[..keep])
 }
 
@@ -57,15 +60,30 @@ pub fn fill_on_create(metadata: &mut Map<String, Value>) {
     }
 }
 
-/// Copies what a client may not change on update from the stored object.
+/// Copies what a client may not change on update from the stored object; a `uid` is filled
+/// in only when the body has none (a different one is an immutability error in validation).
 pub fn keep_on_update(metadata: &mut Map<String, Value>, old: &Value) {
-    for owned in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"] {
+    if metadata.get("uid").and_then(Value::as_str).is_none_or(str::is_empty)
+        && let Some(uid) = old.pointer("/metadata/uid")
+    {
+        metadata.insert("uid".into(), uid.clone());
+    }
+    for owned in ["creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation"] {
         match old.get("metadata").and_then(|m| m.get(owned)) {
             Some(value) => metadata.insert(owned.into(), value.clone()),
             None => metadata.remove(owned),
         };
     }
     metadata.remove("selfLink");
+}
+
+/// Upstream's immutability check of `metadata.uid` on update.
+pub fn validate_update(object: &Value, old: &Value) -> field::ErrorList {
+    let (uid, old_uid) = (get(object, "uid"), get(old, "uid"));
+    if uid == old_uid {
+        return Vec::new();
+    }
+    vec![field::Error::invalid(&Path::new("metadata").child("uid"), uid, "field is immutable")]
 }
 
 /// Upstream's `ValidateObjectMeta`: name (with the resource's name rule), namespace scope,
@@ -133,6 +151,8 @@ mod tests {
         fill_on_create(metadata);
         let name = get(&object, "name");
         assert!(name.starts_with("web-") && name.len() == 9, "{name}");
+        let long = generate_name(&format!("a{}", "é".repeat(124)));
+        assert!(long.len() <= 63 && long.starts_with('a'), "{long}");
         assert_ne!(get(&object, "uid"), "forged");
         assert!(get(&object, "creationTimestamp").ends_with('Z'));
         assert_eq!(object["metadata"].get("selfLink"), None);

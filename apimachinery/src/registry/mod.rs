@@ -88,7 +88,8 @@ impl Store {
         &self.resource
     }
 
-    fn to_status(&self, name: &str, error: storage::Error) -> StatusError {
+    /// The API error for a storage error about object `name`.
+    pub fn to_status(&self, name: &str, error: storage::Error) -> StatusError {
         let resource = self.resource.group_resource();
         match error {
             storage::Error::NotFound(_) => StatusError::not_found(resource, name),
@@ -127,6 +128,9 @@ impl Store {
                 ));
             }
             metadata.insert("namespace".into(), Value::String(namespace.to_owned()));
+        } else {
+            // As upstream, a namespace on a cluster-scoped object is dropped, not an error.
+            metadata.remove("namespace");
         }
         if let Some(map) = object.as_object_mut() {
             map.insert("kind".into(), Value::String(expected.0));
@@ -156,6 +160,7 @@ impl Store {
         }
         self.strategy.prepare_for_update(object, old);
         let mut errors = meta::validate(object, self.resource.namespaced, self.strategy.name_rule());
+        errors.extend(meta::validate_update(object, old));
         errors.extend(self.strategy.validate_update(object, old));
         if errors.is_empty() { Ok(()) } else { Err(self.invalid(meta::get(object, "name"), &errors)) }
     }

@@ -68,6 +68,12 @@ async fn feed(inner: Arc<dyn Storage>, prefix: String, window: Arc<Mutex<Window>
     loop {
         if let Err(error) = follow(&*inner, &prefix, &window, &live, capacity).await {
             tracing::warn!(%prefix, %error, "watch cache restarting");
+            // Until the new window is read, no watch may start from the stale one.
+            {
+                let mut w = lock(&window);
+                w.ready = false;
+                w.events.clear();
+            }
             let _ = live.send(Err(error));
         }
         tokio::time::sleep(RESTART_DELAY).await;

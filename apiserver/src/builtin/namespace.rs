@@ -6,7 +6,7 @@ use apimachinery::validation;
 use serde_json::{Value, json};
 
 /// Namespaces: DNS-label names, `spec.finalizers: [kubernetes]` and `status.phase: Active`
-/// on create, status kept on update.
+/// on create; spec (finalizers) and status kept on update, as upstream.
 pub struct NamespaceStrategy;
 
 impl Strategy for NamespaceStrategy {
@@ -20,7 +20,16 @@ impl Strategy for NamespaceStrategy {
     }
 
     fn prepare_for_update(&self, object: &mut Value, old: &Value) {
-        object["status"] = old.get("status").cloned().unwrap_or(Value::Null);
+        for field in ["status", "spec"] {
+            match old.get(field) {
+                Some(kept) => object[field] = kept.clone(),
+                None => {
+                    if let Some(map) = object.as_object_mut() {
+                        map.remove(field);
+                    }
+                }
+            }
+        }
     }
 
     fn table_columns(&self) -> Vec<Column> {

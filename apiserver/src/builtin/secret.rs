@@ -23,6 +23,9 @@ impl Strategy for SecretStrategy {
     }
 
     fn prepare_for_update(&self, object: &mut Value, _old: &Value) {
+        if object.get("type").and_then(Value::as_str).is_none_or(str::is_empty) {
+            object["type"] = json!("Opaque");
+        }
         if let Some(string_data) = object.as_object_mut().and_then(|o| o.remove("stringData")) {
             merge_string_data(object, &string_data);
         }
