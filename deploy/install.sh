@@ -16,7 +16,14 @@ step() { printf '[install] %s\n' "$*"; }
 die() { printf '[install] error: %s\n' "$*" >&2; exit 1; }
 
 [ "$(id -u)" -eq 0 ] || die "run as root (sudo $0)"
-command -v cargo >/dev/null || die "cargo is not installed; install Rust with https://rustup.rs and re-run"
+# Under sudo, build as the invoking user (so target/ stays theirs) with their rustup toolchain,
+# which sudo's secure_path leaves off PATH.
+build_user=${SUDO_USER:-root}
+build_home=$(getent passwd "$build_user" | cut -d: -f6)
+cargo_bin=$(command -v cargo || true)
+[ -n "$cargo_bin" ] || [ ! -x "$build_home/.cargo/bin/cargo" ] || cargo_bin="$build_home/.cargo/bin/cargo"
+[ -n "$cargo_bin" ] || die "cargo is not installed; install Rust with https://rustup.rs and re-run"
+as_builder() { if [ "$build_user" = root ]; then "$@"; else runuser -u "$build_user" -- "$@"; fi; }
 
 step "installing Debian packages (etcd-server etcd-client openssl protobuf-compiler curl)"
 # Keep the package's own etcd service from starting: ours uses the cluster PKI.
@@ -28,14 +35,14 @@ DEBIAN_FRONTEND=noninteractive apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-upgrade etcd-server etcd-client openssl protobuf-compiler curl >/dev/null
 
 step "building release binaries (a few minutes the first time)"
-cargo build --release --locked --bins --manifest-path "$repo/Cargo.toml"
+as_builder env PATH="$(dirname "$cargo_bin"):$PATH" "$cargo_bin" build --release --locked --bins --manifest-path "$repo/Cargo.toml"
 for bin in kubeadm kube-apiserver kube-scheduler kube-controller-manager kubelet kube-proxy; do
     install -m 0755 "$repo/target/release/$bin" "$prefix/$bin"
 done
 
 step "generating the cluster PKI and kubeconfigs"
-kubeadm init phase certs all --cert-dir "$cert_dir" --apiserver-advertise-address 127.0.0.1
-kubeadm init phase kubeconfig all --cert-dir "$cert_dir" --apiserver-advertise-address 127.0.0.1
+"$prefix/kubeadm" init phase certs all --cert-dir "$cert_dir" --apiserver-advertise-address 127.0.0.1
+"$prefix/kubeadm" init phase kubeconfig all --cert-dir "$cert_dir" --apiserver-advertise-address 127.0.0.1
 
 etcdctl_tls=(--endpoints=https://127.0.0.1:2379 --cacert="$cert_dir/etcd/ca.crt"
     --cert="$cert_dir/etcd/healthcheck-client.crt" --key="$cert_dir/etcd/healthcheck-client.key")
@@ -82,7 +89,7 @@ start_unit etcd 2379 etcd_healthy
 step "starting kube-apiserver on 127.0.0.1:6443"
 start_unit kube-apiserver 6443 apiserver_ready
 
-kubeadm certs check-expiration --cert-dir "$cert_dir"
+"$prefix/kubeadm" certs check-expiration --cert-dir "$cert_dir"
 cat <<DONE
 
 [install] done. Running: etcd (mTLS on 127.0.0.1:2379) and kube-apiserver (127.0.0.1:6443).

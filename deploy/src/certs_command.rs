@@ -47,8 +47,7 @@ pub fn check_expiration(config: &pki::Config) -> anyhow::Result<()> {
 pub fn renew(config: &pki::Config, which: &str) -> anyhow::Result<()> {
     let names = if which == "all" { pki::renew::renewable() } else { vec![which] };
     for name in names {
-        let description = pki::renew::renew(config, name)?;
-        println!("{description} renewed");
+        println!("{}", pki::renew::renew(config, name)?);
     }
     println!(
         "\nDone renewing certificates. You must restart the kube-apiserver, kube-controller-manager, kube-scheduler and etcd, so that they can use the new certificates."

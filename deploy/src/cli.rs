@@ -131,6 +131,15 @@ pub struct ClusterFlags {
 }
 
 impl ClusterFlags {
+    /// For commands that only read and rewrite existing files (`certs check-expiration`,
+    /// `certs renew`): the directories, without looking up this machine's address or name.
+    pub fn paths_only(&self) -> pki::Config {
+        let mut config = pki::Config::new(std::net::Ipv4Addr::LOCALHOST.into(), "localhost".into());
+        config.cert_dir = self.cert_dir.clone();
+        config.kubeconfig_dir = self.kubeconfig_dir.clone();
+        config
+    }
+
     /// Resolves defaults (advertise address, node name) and checks everything.
     pub fn to_config(&self) -> anyhow::Result<pki::Config> {
         let advertise = match self.apiserver_advertise_address {
@@ -160,10 +169,10 @@ impl Command {
         match self {
             Command::Init { command: InitCommand::Phase { phase } } => init_phase::run(phase),
             Command::Certs { command: CertsCommand::CheckExpiration { cluster } } => {
-                certs_command::check_expiration(&cluster.to_config()?)
+                certs_command::check_expiration(&cluster.paths_only())
             }
             Command::Certs { command: CertsCommand::Renew { which, cluster } } => {
-                certs_command::renew(&cluster.to_config()?, &which)
+                certs_command::renew(&cluster.paths_only(), &which)
             }
         }
     }
@@ -215,6 +224,7 @@ mod tests {
         let Command::Certs { command: CertsCommand::CheckExpiration { cluster } } = cli.command else {
             anyhow::bail!("parsed into the wrong command");
         };
+        assert_eq!(cluster.paths_only().cert_dir, PathBuf::from("/tmp/p"));
         let config = cluster.to_config()?;
         assert_eq!(config.cert_dir, PathBuf::from("/tmp/p"));
         assert_eq!(config.cert_extra_sans, ["a.example", "10.1.1.1"]);

@@ -63,9 +63,12 @@ impl ControlPlane {
         ]);
         command.args(apiserver_flags);
         let apiserver = Daemon::spawn("kube-apiserver", command, logs.path())?;
-        let plane = Self { apiserver, etcd, pki, _logs: logs };
+        let mut plane = Self { apiserver, etcd, pki, _logs: logs };
         poll_until(READY_DEADLINE, Duration::from_millis(100), "kube-apiserver /readyz", || {
-            let out = plane.kubectl(&["get", "--raw", "/readyz"])?;
+            if let Some(status) = plane.apiserver.try_wait()? {
+                return Err(crate::poll::give_up(format!("kube-apiserver exited with {status}")));
+            }
+            let out = plane.kubectl(&["get", "--raw", "/readyz", "--request-timeout=5s"])?;
             Ok((out.status.success() && out.stdout == b"ok").then_some(()))
         })
         .with_context(|| plane.apiserver.log_tail(30))?;

@@ -98,9 +98,10 @@ pub struct Spec {
 }
 
 impl Spec {
-    /// A CA certificate with the given common name.
+    /// A CA certificate with the given common name, which upstream also puts in a DNS SAN.
     pub fn ca(common_name: &str) -> Self {
-        Self { common_name: common_name.to_owned(), organizations: vec![], alt_names: AltNames::default(), usages: vec![], is_ca: true }
+        let alt_names = AltNames { dns: vec![common_name.to_owned()], ips: vec![] };
+        Self { common_name: common_name.to_owned(), organizations: vec![], alt_names, usages: vec![], is_ca: true }
     }
 
     /// A leaf certificate with the given common name and usages.

@@ -42,16 +42,18 @@ pub fn certificates(config: &Config) -> Result<Vec<Row>> {
     Ok(rows)
 }
 
-/// The CAs, in kubeadm's order.
+/// The CAs, sorted by name as upstream prints them.
 pub fn authorities(config: &Config) -> Result<Vec<Row>> {
-    catalog::CAS
+    let mut rows = catalog::CAS
         .iter()
         .map(|ca| {
             let path = cert_path(&config.cert_dir, ca.base);
             let expires = files::read_optional(&path)?.map(|pem| Info::from_pem(&pem, &path)).transpose()?.map(|i| i.not_after);
             Ok(Row { name: ca.name.into(), expires, ca: "", externally_managed: ca_is_external(config, ca.base) })
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    rows.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(rows)
 }
 
 fn ca_is_external(config: &Config, base: &str) -> bool {

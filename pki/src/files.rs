@@ -48,23 +48,26 @@ impl Staged {
     pub fn write(&mut self, path: &Path, contents: &[u8], mode: u32) -> Result<()> {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let temp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+        // A leftover of an interrupted run is removed; create_new then refuses to follow a
+        // symlink planted in its place.
+        match fs::remove_file(&temp) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(Error::io("remove stale", &temp)(e)),
+            _ => {}
+        }
+        let mut file = fs::OpenOptions::new().write(true).create_new(true).mode(mode).open(&temp).map_err(Error::io("create", path))?;
         self.pending.push((temp.clone(), path.to_owned()));
-        let mut file = fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(mode)
-            .open(&temp)
-            .map_err(Error::io("create", path))?;
         file.set_permissions(fs::Permissions::from_mode(mode)).map_err(Error::io("set permissions of", path))?;
         file.write_all(contents).map_err(Error::io("write", path))?;
         file.sync_all().map_err(Error::io("sync", path))
     }
 
-    /// Renames every staged file into place.
+    /// Renames every staged file into place; on a failure the files not yet renamed are
+    /// removed when the batch is dropped.
     pub fn commit(mut self) -> Result<()> {
-        for (temp, path) in std::mem::take(&mut self.pending) {
-            fs::rename(&temp, &path).map_err(Error::io("rename into place", &path))?;
+        while !self.pending.is_empty() {
+            let (temp, path) = &self.pending[0];
+            fs::rename(temp, path).map_err(Error::io("rename into place", path))?;
+            self.pending.remove(0);
         }
         Ok(())
     }

@@ -118,8 +118,8 @@ fn renewal_keeps_identity_and_replaces_key() -> TestResult {
     ensure_everything(&config)?;
     let crt = config.cert_dir.join("apiserver.crt");
     let (old_cert, old_key) = (fs::read_to_string(&crt)?, fs::read(config.cert_dir.join("apiserver.key"))?);
-    let description = pki::renew::renew(&config, "apiserver")?;
-    assert_eq!(description, "certificate for serving the Kubernetes API");
+    let outcome = pki::renew::renew(&config, "apiserver")?;
+    assert_eq!(outcome, pki::renew::Outcome::Renewed("certificate for serving the Kubernetes API"));
     let (old, new) = (Info::from_pem(&old_cert, &crt)?, Info::from_pem(&fs::read_to_string(&crt)?, &crt)?);
     assert_ne!(old.der, new.der);
     assert_eq!(old.to_spec(), new.to_spec());
@@ -132,6 +132,9 @@ fn renewal_keeps_identity_and_replaces_key() -> TestResult {
     assert_eq!(before.to_spec(), after.to_spec());
     assert_ne!(before.der, after.der);
     assert!(matches!(pki::renew::renew(&config, "kubelet.conf"), Err(Error::UnknownName { .. })));
+    fs::remove_file(config.cert_dir.join("etcd/ca.key"))?;
+    let external = pki::renew::renew(&config, "etcd-server")?;
+    assert_eq!(external.to_string(), "Detected external etcd/ca, certificate for serving etcd can't be renewed");
     ensure_everything(&config)?;
     Ok(())
 }
@@ -151,6 +154,6 @@ fn expiration_reports_missing_and_external() -> TestResult {
     assert!(row("admin.conf").is_some_and(|r| r.expires.is_some() && !r.externally_managed));
     let cas = pki::expiration::authorities(&config)?;
     let names: Vec<&str> = cas.iter().map(|r| r.name.as_str()).collect();
-    assert_eq!(names, ["ca", "front-proxy-ca", "etcd-ca"]);
+    assert_eq!(names, ["ca", "etcd-ca", "front-proxy-ca"]);
     Ok(())
 }
