@@ -1,10 +1,10 @@
 //! PATCH bodies: JSON patch (RFC 6902), JSON merge patch (RFC 7386), and strategic merge
 //! patch.
 //!
-//! Strategic merge is applied as a merge patch for now: that is exact for maps and scalars,
-//! which is all the resources served so far hold outside metadata. List merge keys and
-//! `$patch` directives come with the patch-metadata table that OpenAPI and server-side apply
-//! will share; a patch using a directive is refused rather than misapplied.
+//! Strategic merge is applied as a merge patch for now: that is exact for maps and scalars.
+//! Lists merged by key (finalizers, ownerReferences, secrets) and `$patch` directives come
+//! with the patch-metadata table that OpenAPI and server-side apply will share; a patch
+//! touching them is refused (415) rather than misapplied.
 
 use serde_json::Value;
 
@@ -53,12 +53,27 @@ pub fn apply(patch_type: PatchType, current: &Value, patch: &[u8]) -> Result<Val
             }
             if patch_type == PatchType::StrategicMerge {
                 reject_directives(&document)?;
+                reject_merged_lists(&document)?;
             }
             json_patch::merge(&mut patched, &document);
         }
         PatchType::Apply => return Err(StatusError::unsupported_media_type("application/apply-patch+yaml")),
     }
     Ok(patched)
+}
+
+/// Lists that strategic merge merges by key (a merge patch would replace them, dropping
+/// entries other writers own), among the fields of the resources served.
+const MERGED_LISTS: [&str; 4] = ["/metadata/finalizers", "/metadata/ownerReferences", "/secrets", "/imagePullSecrets"];
+
+/// Refuses a strategic-merge patch touching a list that must be merged by key.
+fn reject_merged_lists(document: &Value) -> Result<(), StatusError> {
+    match MERGED_LISTS.iter().find(|pointer| document.pointer(pointer).is_some()) {
+        Some(pointer) => Err(StatusError::unsupported_media_type(&format!(
+            "application/strategic-merge-patch+json touching {pointer} (list merging is not supported yet; use a JSON patch)"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Refuses strategic-merge directives (`$patch`, `$retainKeys`, `$setElementOrder/...`,
@@ -103,6 +118,8 @@ mod tests {
         assert_eq!(code(PatchType::Json, br#"[{"op":"test","path":"/data/k","value":"x"}]"#), Some(422));
         assert_eq!(code(PatchType::Merge, b"[1]"), Some(400));
         assert_eq!(code(PatchType::StrategicMerge, br#"{"spec":{"$patch":"replace"}}"#), Some(415));
+        assert_eq!(code(PatchType::StrategicMerge, br#"{"metadata":{"finalizers":["mine"]}}"#), Some(415));
+        assert_eq!(code(PatchType::Merge, br#"{"metadata":{"finalizers":["mine"]}}"#), None, "a merge patch replaces lists by definition");
         assert_eq!(PatchType::from_content_type("application/merge-patch+json; charset=utf-8"), Some(PatchType::Merge));
     }
 }

@@ -25,7 +25,12 @@ pub struct Resource {
     pub categories: Vec<String>,
     /// The key prefix under `--etcd-prefix`: `/pods`, or upstream's historic `/minions` for nodes.
     pub storage_prefix: String,
+    /// The verbs served, as discovery lists them; others are 405 MethodNotAllowed.
+    pub verbs: Vec<String>,
 }
+
+/// The verbs of an ordinary resource.
+pub const DEFAULT_VERBS: [&str; 8] = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
 impl Resource {
     /// A resource stored under `/<plural>`, as most built-ins are.
@@ -40,7 +45,13 @@ impl Resource {
             short_names: vec![],
             categories: vec![],
             storage_prefix: format!("/{plural}"),
+            verbs: DEFAULT_VERBS.iter().map(|v| (*v).to_owned()).collect(),
         }
+    }
+
+    /// Whether `verb` is served.
+    pub fn serves(&self, verb: &str) -> bool {
+        self.verbs.iter().any(|v| v == verb)
     }
 
     /// `v1` for the core group, `<group>/<version>` otherwise.

@@ -4,9 +4,6 @@
 use apimachinery::registry::Store;
 use serde_json::{Value, json};
 
-/// The verbs every store serves so far.
-const VERBS: [&str; 8] = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
-
 /// `/api`: the core group's versions.
 pub fn core_versions(server_address: &str) -> Value {
     json!({
@@ -69,7 +66,7 @@ pub fn resource_list(stores: &[Store], group: &str, version: &str) -> Option<Val
                 "singularName": r.singular,
                 "namespaced": r.namespaced,
                 "kind": r.kind,
-                "verbs": VERBS,
+                "verbs": r.verbs,
                 "shortNames": r.short_names,
                 "categories": r.categories,
             })
@@ -121,7 +118,7 @@ pub fn aggregated(stores: &[Store], core: bool, version: &str) -> Value {
                                 "responseKind": {"group": r.group, "version": r.version, "kind": r.kind},
                                 "scope": if r.namespaced { "Namespaced" } else { "Cluster" },
                                 "singularResource": r.singular,
-                                "verbs": VERBS,
+                                "verbs": r.verbs,
                                 "shortNames": r.short_names,
                                 "categories": r.categories,
                             })

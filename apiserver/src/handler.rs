@@ -38,6 +38,8 @@ pub struct Api {
     pub storage: Arc<dyn Storage>,
     /// `host:port` clients reach this apiserver at, for `/api`.
     pub server_address: String,
+    /// Set once the system namespaces exist; `/readyz` waits for it.
+    pub bootstrapped: std::sync::atomic::AtomicBool,
 }
 
 /// A successful answer's code and body, or the error to answer with.
@@ -71,7 +73,12 @@ pub async fn handle(api: Arc<Api>, user: User, request: Request<Incoming>) -> Re
         };
     }
     let reply = match find_store(&api, &info) {
-        Some(store) => resource(store, &info, query.as_deref(), request).await.map(|(code, body)| match table {
+        Some(store) => async {
+            namespace_lifecycle(&api, store, &info).await?;
+            resource(store, &info, query.as_deref(), request).await
+        }
+        .await
+        .map(|(code, body)| match table {
             Some(version) if matches!(info.verb.as_str(), "get" | "list") => (code, as_table(store, version, body)),
             _ => (code, body),
         }),
@@ -166,11 +173,15 @@ async fn non_resource(api: &Api, info: &RequestInfo) -> Response<Body> {
         ("/version", _) => json_response(StatusCode::OK, &crate::version::info()),
         ("/healthz" | "/livez", _) => text_response(StatusCode::OK, "ok"),
         ("/readyz", _) => match api.storage.current_revision().await {
-            Ok(_) => text_response(StatusCode::OK, "ok"),
             Err(e) => {
                 tracing::warn!(error = %e, "readyz: etcd check failed");
                 text_response(StatusCode::INTERNAL_SERVER_ERROR, "[-]etcd failed: reason withheld\nreadyz check failed\n")
             }
+            Ok(_) if !api.bootstrapped.load(std::sync::atomic::Ordering::Acquire) => text_response(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "[-]poststarthook/bootstrap-controller failed: not finished\nreadyz check failed\n",
+            ),
+            Ok(_) => text_response(StatusCode::OK, "ok"),
         },
         ("/api", _) => json_response(StatusCode::OK, &discovery::core_versions(&api.server_address)),
         ("/apis", _) => json_response(StatusCode::OK, &discovery::group_list(&api.stores)),
@@ -191,9 +202,32 @@ fn find_store<'a>(api: &'a Api, info: &RequestInfo) -> Option<&'a Store> {
     })
 }
 
+/// Upstream's NamespaceLifecycle admission: objects go only into namespaces that exist, and
+/// the system namespaces cannot be deleted.
+async fn namespace_lifecycle(api: &Api, store: &Store, info: &RequestInfo) -> Result<(), StatusError> {
+    let resource = store.resource();
+    let is_namespaces = resource.group.is_empty() && resource.plural == "namespaces";
+    if is_namespaces && info.verb == "delete" && crate::builtin::namespace::UNDELETABLE.contains(&info.name.as_str()) {
+        let mut error = StatusError::forbidden("", info);
+        error.message = format!("namespaces {:?} is forbidden: this namespace may not be deleted", info.name);
+        return Err(error);
+    }
+    if !(resource.namespaced && info.verb == "create") {
+        return Ok(());
+    }
+    let namespaces = api.stores.iter().find(|s| s.resource().group.is_empty() && s.resource().plural == "namespaces");
+    match namespaces {
+        Some(namespaces) => namespaces.get("", &info.namespace).await.map(drop),
+        None => Ok(()),
+    }
+}
+
 async fn resource(store: &Store, info: &RequestInfo, query: Option<&str>, request: Request<Incoming>) -> Reply {
     let namespace = if store.resource().namespaced { info.namespace.as_str() } else { "" };
     let name = info.name.as_str();
+    if !store.resource().serves(&info.verb) {
+        return Err(StatusError::method_not_supported(store.resource().group_resource(), &info.verb));
+    }
     match info.verb.as_str() {
         "get" => Ok((StatusCode::OK, store.get(namespace, name).await?)),
         "list" => {

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use std::sync::Arc;
 
@@ -74,10 +75,16 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         stores: builtin::stores(storage.clone(), &cache_size),
         storage,
         server_address: SocketAddr::new(advertised, serving.secure_port).to_string(),
+        bootstrapped: AtomicBool::new(false),
     });
-    if let Some(namespaces) = api.stores.iter().find(|s| s.resource().group.is_empty() && s.resource().plural == "namespaces") {
-        tokio::spawn(bootstrap::ensure_system_namespaces(namespaces.clone()));
-    }
+    let bootstrapping = api.clone();
+    tokio::spawn(async move {
+        let namespaces = bootstrapping.stores.iter().find(|s| s.resource().group.is_empty() && s.resource().plural == "namespaces");
+        if let Some(namespaces) = namespaces {
+            bootstrap::ensure_system_namespaces(namespaces.clone()).await;
+        }
+        bootstrapping.bootstrapped.store(true, Ordering::Release);
+    });
     let modes = options.authorization.effective_modes();
     if modes.iter().any(|m| !matches!(m, crate::options::AuthorizationMode::AlwaysAllow)) {
         tracing::warn!(

@@ -135,3 +135,16 @@ fn anonymous_callers_get_health_and_version_only() -> anyhow::Result<()> {
     ensure!(curl("/api")?.0 == "403", "discovery is for authenticated users");
     Ok(())
 }
+
+#[test]
+fn namespace_lifecycle_as_upstream() -> anyhow::Result<()> {
+    let plane = ControlPlane::start()?;
+    let orphan = plane.kubectl_stdin(&["create", "--validate=false", "-f", "-"], "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: nowhere\n")?;
+    ensure!(text(&orphan.stderr).contains(r#"namespaces "nowhere" not found"#), "{}", text(&orphan.stderr));
+    let system = plane.kubectl(&["delete", "namespace", "kube-system"])?;
+    ensure!(text(&system.stderr).contains(r#"namespaces "kube-system" is forbidden: this namespace may not be deleted"#), "{}", text(&system.stderr));
+    let collection = plane.kubectl(&["delete", "--raw", "/api/v1/namespaces"])?;
+    ensure!(!collection.status.success(), "namespaces have no deletecollection");
+    ensure!(plane.kubectl(&["get", "namespace", "kube-system"])?.status.success());
+    Ok(())
+}

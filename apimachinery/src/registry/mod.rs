@@ -306,7 +306,7 @@ impl Store {
                 let page = self.storage.list(&prefix, &ListOptions::default()).await.map_err(to_status)?;
                 let added = page.items.into_iter().map(|object| {
                     let revision = storage::versioner::resource_version(&object).ok().flatten().unwrap_or(page.revision);
-                    Ok(storage::WatchEvent { event_type: storage::EventType::Added, object, revision })
+                    Ok(storage::WatchEvent { event_type: storage::EventType::Added, object, previous: None, revision })
                 });
                 (added.collect::<Vec<_>>(), page.revision)
             }

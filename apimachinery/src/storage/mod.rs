@@ -131,6 +131,9 @@ pub struct WatchEvent {
     pub event_type: EventType,
     /// The object, with the revision of the change as its resourceVersion.
     pub object: Value,
+    /// For `Modified`, the object before the change (selector-filtered watches need it to
+    /// turn an object leaving the selection into `Deleted`).
+    pub previous: Option<Value>,
     /// The revision of the change.
     pub revision: u64,
 }

@@ -41,6 +41,10 @@ pub async fn watch_replays_in_order(storage: &dyn Storage) -> anyhow::Result<()>
     let mut seen = Vec::new();
     for _ in 0..3 {
         let event = tokio::time::timeout(Duration::from_secs(10), events.next()).await?.ok_or(anyhow::anyhow!("watch ended"))??;
+        if event.event_type == EventType::Modified {
+            let previous = event.previous.clone().ok_or(anyhow::anyhow!("a modification carries the previous state"))?;
+            assert_eq!((rv(&previous), previous.get("spec")), (rv(&created), None));
+        }
         seen.push((event.event_type, event.revision, event.object["metadata"]["name"].clone()));
     }
     let want = [(EventType::Added, rv(&created)), (EventType::Modified, rv(&updated)), (EventType::Deleted, rv(&deleted))];

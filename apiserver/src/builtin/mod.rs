@@ -3,7 +3,7 @@
 
 mod configmap;
 mod lease;
-mod namespace;
+pub mod namespace;
 mod secret;
 mod serviceaccount;
 
@@ -46,7 +46,7 @@ pub fn stores(storage: Arc<dyn Storage>, cache_size: &dyn Fn(&Resource) -> usize
         resource
     };
     let table: Vec<(Resource, Arc<dyn Strategy>)> = vec![
-        (with_short(Resource::new("", "v1", "Namespace", "namespaces", false), &["ns"]), Arc::new(namespace::NamespaceStrategy)),
+        (namespace::resource(with_short(Resource::new("", "v1", "Namespace", "namespaces", false), &["ns"])), Arc::new(namespace::NamespaceStrategy)),
         (with_short(Resource::new("", "v1", "ConfigMap", "configmaps", true), &["cm"]), Arc::new(configmap::ConfigMapStrategy)),
         (Resource::new("", "v1", "Secret", "secrets", true), Arc::new(secret::SecretStrategy)),
         (with_short(Resource::new("", "v1", "ServiceAccount", "serviceaccounts", true), &["sa"]), Arc::new(serviceaccount::ServiceAccountStrategy)),

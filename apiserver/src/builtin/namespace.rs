@@ -1,9 +1,19 @@
 //! Namespaces (core/v1).
 
 use apimachinery::registry::Strategy;
+use apimachinery::resource::Resource;
 use apimachinery::table::{self, Column};
 use apimachinery::validation;
 use serde_json::{Value, json};
+
+/// Namespaces serve every verb but deletecollection, as upstream.
+pub fn resource(mut namespaces: Resource) -> Resource {
+    namespaces.verbs.retain(|v| v != "deletecollection");
+    namespaces
+}
+
+/// The namespaces upstream refuses to delete.
+pub const UNDELETABLE: [&str; 3] = ["default", "kube-system", "kube-public"];
 
 /// Namespaces: DNS-label names, `spec.finalizers: [kubernetes]` and `status.phase: Active`
 /// on create; spec (finalizers) and status kept on update, as upstream.

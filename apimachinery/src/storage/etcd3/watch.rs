@@ -44,5 +44,12 @@ fn convert(kind: EtcdEventType, kv: Option<&KeyValue>, prev: Option<&KeyValue>) 
         EtcdEventType::Put => (EventType::Modified, kv),
         EtcdEventType::Delete => (EventType::Deleted, prev?),
     };
-    Some(decode(source.value(), revision).map(|object| WatchEvent { event_type, object, revision }))
+    let previous = match (event_type, prev) {
+        (EventType::Modified, Some(prev)) => match decode(prev.value(), u64::try_from(prev.mod_revision()).unwrap_or(0)) {
+            Ok(previous) => Some(previous),
+            Err(e) => return Some(Err(e)),
+        },
+        _ => None,
+    };
+    Some(decode(source.value(), revision).map(|object| WatchEvent { event_type, object, previous, revision }))
 }
