@@ -21,6 +21,11 @@ fn pod(name: &str) -> Value {
     json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default", "uid": format!("uid-{name}")}})
 }
 
+fn other_uid(mut object: Value) -> Value {
+    object["metadata"]["uid"] = json!("another-uid");
+    object
+}
+
 fn rv(object: &Value) -> u64 {
     versioner::resource_version(object).ok().flatten().unwrap_or(0)
 }
@@ -31,7 +36,8 @@ async fn create_get_and_duplicate() -> TestResult {
     let created = storage.create("/pods/default/a", pod("a")).await?;
     assert!(rv(&created) > 0);
     assert_eq!(storage.get("/pods/default/a").await?, created);
-    assert_eq!(storage.create("/pods/default/a", pod("a")).await, Err(Error::KeyExists("/pods/default/a".into())));
+    assert_eq!(storage.create("/pods/default/a", other_uid(pod("a"))).await, Err(Error::KeyExists("/pods/default/a".into())));
+    assert_eq!(storage.create("/pods/default/a", pod("a")).await?, created, "the same uid is this create's own earlier commit");
     assert_eq!(storage.get("/pods/default/b").await, Err(Error::NotFound("/pods/default/b".into())));
     let stored = cluster.etcdctl_ok(&["get", "/registry/pods/default/a", "--print-value-only"])?;
     let stored: Value = serde_json::from_str(stored.trim())?;

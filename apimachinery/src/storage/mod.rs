@@ -147,7 +147,9 @@ pub type TryUpdate<'a> = dyn FnMut(Value) -> Result<Value> + Send + 'a;
 /// The storage interface.
 #[async_trait::async_trait]
 pub trait Storage: Send + Sync {
-    /// Stores a new object at `key`; fails with [`Error::KeyExists`] if one is there.
+    /// Stores a new object at `key`; fails with [`Error::KeyExists`] if one is there, unless
+    /// the stored one has this object's `metadata.uid` (this create's own earlier attempt,
+    /// committed before its member failed).
     async fn create(&self, key: &str, object: Value) -> Result<Value>;
 
     /// Reads the object at `key`.

@@ -11,6 +11,12 @@ pub fn pod(name: &str) -> Value {
     json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": name, "namespace": "default", "uid": format!("uid-{name}")}})
 }
 
+/// The same object under another uid: a second, distinct create.
+pub fn other_uid(mut object: Value) -> Value {
+    object["metadata"]["uid"] = json!("another-uid");
+    object
+}
+
 /// The resourceVersion of an object, 0 if none.
 pub fn rv(object: &Value) -> u64 {
     versioner::resource_version(object).ok().flatten().unwrap_or(0)
@@ -20,7 +26,7 @@ pub fn rv(object: &Value) -> u64 {
 pub async fn crud(storage: &dyn Storage) -> anyhow::Result<()> {
     let created = storage.create("/pods/default/a", pod("a")).await?;
     assert_eq!(storage.get("/pods/default/a").await?, created);
-    assert_eq!(storage.create("/pods/default/a", pod("a")).await, Err(Error::KeyExists("/pods/default/a".into())));
+    assert_eq!(storage.create("/pods/default/a", other_uid(pod("a"))).await, Err(Error::KeyExists("/pods/default/a".into())));
     let stale = Preconditions { resource_version: Some(rv(&created)), uid: None };
     storage.guaranteed_update("/pods/default/a", &stale, &mut |mut p| { p["spec"] = json!({"x": 1}); Ok(p) }).await?;
     let again = storage.guaranteed_update("/pods/default/a", &stale, &mut Ok).await;

@@ -112,6 +112,14 @@ impl Storage for Etcd3Storage {
             .and_then([TxnOp::put(full, encode(&object)?, None)]);
         let response = self.endpoints.call(|mut c| { let txn = txn.clone(); async move { c.txn(txn).await } }).await?;
         if !response.succeeded() {
+            // A retried txn whose first attempt did commit (the member died after applying it)
+            // finds its own object: that is success, not a conflict.
+            let uid = object.pointer("/metadata/uid").and_then(Value::as_str).filter(|u| !u.is_empty());
+            if let (Some(uid), Some((existing, _))) = (uid, self.read(key).await?)
+                && existing.pointer("/metadata/uid").and_then(Value::as_str) == Some(uid)
+            {
+                return Ok(existing);
+            }
             return Err(Error::KeyExists(key.to_owned()));
         }
         versioner::set_resource_version(&mut object, revision_of(response.header()))?;
