@@ -40,7 +40,13 @@ fn secrets_serviceaccounts_and_leases() -> anyhow::Result<()> {
     ensure!(rows[0] == ["NAME", "TYPE", "DATA", "AGE"] && rows[1][..3] == ["db", "Opaque", "1"], "{rows:?}");
 
     let bad = create("apiVersion: v1\nkind: Secret\nmetadata:\n  name: bad\n  namespace: app\ndata:\n  key: '%%%'\n")?;
-    ensure!(text(&bad.stderr).contains("data[key]: Invalid value") && text(&bad.stderr).contains("base64"), "{}", text(&bad.stderr));
+    ensure!(text(&bad.stderr).contains("Error from server (BadRequest)") && text(&bad.stderr).contains("cannot be handled as a Secret"), "{}", text(&bad.stderr));
+    // kubectl itself would refuse a number where a string belongs; --raw sends the body as is.
+    let mistyped = plane.kubectl_stdin(
+        &["create", "--raw", "/api/v1/namespaces/app/configmaps", "-f", "-"],
+        r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"typed","labels":{"tier":7}},"data":{"n":1}}"#,
+    )?;
+    ensure!(text(&mistyped.stderr).contains("cannot be handled as a ConfigMap"), "a number where a string belongs: {}", text(&mistyped.stderr));
     let retype = plane.kubectl(&["-n", "app", "patch", "secret", "db", "--type=merge", "-p", r#"{"type":"kubernetes.io/tls"}"#])?;
     ensure!(text(&retype.stderr).contains("type: Invalid value") && text(&retype.stderr).contains("field is immutable"), "{}", text(&retype.stderr));
 

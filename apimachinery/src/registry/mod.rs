@@ -23,6 +23,13 @@ use crate::validation;
 /// What differs between resources; every hook has a neutral default. The store calls the
 /// hooks only with JSON objects whose kind, apiVersion and namespace it has already checked.
 pub trait Strategy: Send + Sync {
+    /// Decodes the body as the resource's type and back, so wrongly typed fields are refused
+    /// (400) and unknown ones dropped, as upstream's decoder does. The default keeps the
+    /// object as is (custom resources are checked against their schema instead).
+    fn decode(&self, object: Value) -> Result<Value, String> {
+        Ok(object)
+    }
+
     /// The rule object names must follow (most resources: an RFC 1123 subdomain).
     fn name_rule(&self) -> fn(&str) -> Vec<String> {
         validation::dns1123_subdomain
@@ -139,10 +146,21 @@ impl Store {
         Ok(())
     }
 
-    /// Upstream's `BeforeCreate`, in its order: identity, system fields, strategy prepare,
-    /// metadata and strategy validation.
+    /// Runs the strategy's decoder; a failure is upstream's 400 "cannot be handled as".
+    fn decode(&self, object: &mut Value) -> Result<(), StatusError> {
+        let decoded = self.strategy.decode(std::mem::take(object)).map_err(|why| {
+            let kind = &self.resource.kind;
+            StatusError::bad_request(format!("{kind} in version {:?} cannot be handled as a {kind}: {why}", self.resource.version))
+        })?;
+        *object = decoded;
+        Ok(())
+    }
+
+    /// Upstream's `BeforeCreate`, in its order: identity, decoding, system fields, strategy
+    /// prepare, metadata and strategy validation.
     fn before_create(&self, object: &mut Value, namespace: &str) -> Result<(), StatusError> {
         self.check_identity(object, namespace)?;
+        self.decode(object)?;
         if let Some(metadata) = meta::metadata_mut(object) {
             meta::fill_on_create(metadata);
         }
@@ -155,6 +173,7 @@ impl Store {
     /// Upstream's `BeforeUpdate`: identity, kept system fields, strategy prepare, validation.
     fn before_update(&self, object: &mut Value, old: &Value, namespace: &str) -> Result<(), StatusError> {
         self.check_identity(object, namespace)?;
+        self.decode(object)?;
         if let Some(metadata) = meta::metadata_mut(object) {
             meta::keep_on_update(metadata, old);
         }

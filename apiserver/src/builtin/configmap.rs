@@ -11,6 +11,10 @@ use super::{data_count, validate_keys};
 pub struct ConfigMapStrategy;
 
 impl Strategy for ConfigMapStrategy {
+    fn decode(&self, object: Value) -> Result<Value, String> {
+        super::typed::<k8s_openapi::api::core::v1::ConfigMap>(object)
+    }
+
     fn validate(&self, object: &Value) -> field::ErrorList {
         let mut errors = validate_keys(object, "data");
         errors.extend(validate_keys(object, "binaryData"));

@@ -8,6 +8,10 @@ use serde_json::{Value, json};
 pub struct LeaseStrategy;
 
 impl Strategy for LeaseStrategy {
+    fn decode(&self, object: Value) -> Result<Value, String> {
+        super::typed::<k8s_openapi::api::coordination::v1::Lease>(object)
+    }
+
     fn table_columns(&self) -> Vec<Column> {
         let holder = Column { name: "Holder", type_: "string", format: "", description: "holderIdentity contains the identity of the holder of a current lease.", priority: 0 };
         vec![table::NAME, holder, table::AGE]

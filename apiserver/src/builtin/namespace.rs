@@ -20,6 +20,10 @@ pub const UNDELETABLE: [&str; 3] = ["default", "kube-system", "kube-public"];
 pub struct NamespaceStrategy;
 
 impl Strategy for NamespaceStrategy {
+    fn decode(&self, object: Value) -> Result<Value, String> {
+        super::typed::<k8s_openapi::api::core::v1::Namespace>(object)
+    }
+
     fn name_rule(&self) -> fn(&str) -> Vec<String> {
         validation::dns1123_label
     }

@@ -8,6 +8,10 @@ use serde_json::{Value, json};
 pub struct ServiceAccountStrategy;
 
 impl Strategy for ServiceAccountStrategy {
+    fn decode(&self, object: Value) -> Result<Value, String> {
+        super::typed::<k8s_openapi::api::core::v1::ServiceAccount>(object)
+    }
+
     fn table_columns(&self) -> Vec<Column> {
         let secrets = Column { name: "Secrets", type_: "string", format: "", description: "Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.", priority: 0 };
         vec![table::NAME, secrets, table::AGE]
