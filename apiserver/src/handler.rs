@@ -42,6 +42,19 @@ pub struct Api {
     pub bootstrapped: std::sync::atomic::AtomicBool,
 }
 
+impl Api {
+    /// The core group's namespaces store.
+    pub fn namespaces(&self) -> Option<&Store> {
+        self.stores.iter().find(|s| is_namespaces(s))
+    }
+}
+
+/// Whether `store` serves core/v1 namespaces.
+fn is_namespaces(store: &Store) -> bool {
+    let resource = store.resource();
+    resource.group.is_empty() && resource.plural == "namespaces"
+}
+
 /// A successful answer's code and body, or the error to answer with.
 type Reply = Result<(StatusCode, Value), StatusError>;
 
@@ -206,8 +219,7 @@ fn find_store<'a>(api: &'a Api, info: &RequestInfo) -> Option<&'a Store> {
 /// the system namespaces cannot be deleted.
 async fn namespace_lifecycle(api: &Api, store: &Store, info: &RequestInfo) -> Result<(), StatusError> {
     let resource = store.resource();
-    let is_namespaces = resource.group.is_empty() && resource.plural == "namespaces";
-    if is_namespaces && info.verb == "delete" && crate::builtin::namespace::UNDELETABLE.contains(&info.name.as_str()) {
+    if is_namespaces(store) && info.verb == "delete" && crate::builtin::namespace::UNDELETABLE.contains(&info.name.as_str()) {
         let mut error = StatusError::forbidden("", info);
         error.message = format!("namespaces {:?} is forbidden: this namespace may not be deleted", info.name);
         return Err(error);
@@ -215,8 +227,7 @@ async fn namespace_lifecycle(api: &Api, store: &Store, info: &RequestInfo) -> Re
     if !(resource.namespaced && info.verb == "create") {
         return Ok(());
     }
-    let namespaces = api.stores.iter().find(|s| s.resource().group.is_empty() && s.resource().plural == "namespaces");
-    match namespaces {
+    match api.namespaces() {
         Some(namespaces) => namespaces.get("", &info.namespace).await.map(drop),
         None => Ok(()),
     }

@@ -79,8 +79,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
     });
     let bootstrapping = api.clone();
     tokio::spawn(async move {
-        let namespaces = bootstrapping.stores.iter().find(|s| s.resource().group.is_empty() && s.resource().plural == "namespaces");
-        if let Some(namespaces) = namespaces {
+        if let Some(namespaces) = bootstrapping.namespaces() {
             bootstrap::ensure_system_namespaces(namespaces.clone()).await;
         }
         bootstrapping.bootstrapped.store(true, Ordering::Release);
