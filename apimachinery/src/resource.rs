@@ -27,6 +27,8 @@ pub struct Resource {
     pub storage_prefix: String,
     /// The verbs served, as discovery lists them; others are 405 MethodNotAllowed.
     pub verbs: Vec<String>,
+    /// Subresources served (`status`, `scale`, ...).
+    pub subresources: Vec<String>,
 }
 
 /// The verbs of an ordinary resource.
@@ -46,7 +48,26 @@ impl Resource {
             categories: vec![],
             storage_prefix: format!("/{plural}"),
             verbs: DEFAULT_VERBS.iter().map(|v| (*v).to_owned()).collect(),
+            subresources: vec![],
         }
+    }
+
+    /// Adds short names for kubectl.
+    pub fn short_names(mut self, names: &[&str]) -> Self {
+        self.short_names = names.iter().map(|s| (*s).to_owned()).collect();
+        self
+    }
+
+    /// Adds kubectl categories (`all`).
+    pub fn categories(mut self, names: &[&str]) -> Self {
+        self.categories = names.iter().map(|s| (*s).to_owned()).collect();
+        self
+    }
+
+    /// Adds subresources (`status`, `scale`).
+    pub fn subresources(mut self, names: &[&str]) -> Self {
+        self.subresources = names.iter().map(|s| (*s).to_owned()).collect();
+        self
     }
 
     /// Whether `verb` is served.

@@ -2,6 +2,7 @@
 //! `/apis/<group>/<version>`, built from the stores served.
 
 use apimachinery::registry::Store;
+use apimachinery::resource::Resource;
 use serde_json::{Value, json};
 
 /// `/api`: the core group's versions.
@@ -60,8 +61,8 @@ pub fn resource_list(stores: &[Store], group: &str, version: &str) -> Option<Val
         .iter()
         .map(Store::resource)
         .filter(|r| r.group == group && r.version == version)
-        .map(|r| {
-            json!({
+        .flat_map(|r| {
+            let main = json!({
                 "name": r.plural,
                 "singularName": r.singular,
                 "namespaced": r.namespaced,
@@ -69,7 +70,12 @@ pub fn resource_list(stores: &[Store], group: &str, version: &str) -> Option<Val
                 "verbs": r.verbs,
                 "shortNames": r.short_names,
                 "categories": r.categories,
-            })
+            });
+            let subresources = r.subresources.iter().map(|sub| {
+                let (kind, verbs) = subresource_kind_and_verbs(r, sub);
+                json!({"name": format!("{}/{sub}", r.plural), "singularName": "", "namespaced": r.namespaced, "kind": kind, "verbs": verbs})
+            });
+            std::iter::once(main).chain(subresources).collect::<Vec<_>>()
         })
         .collect();
     if resources.is_empty() {
@@ -77,6 +83,18 @@ pub fn resource_list(stores: &[Store], group: &str, version: &str) -> Option<Val
     }
     let group_version = if group.is_empty() { version.to_owned() } else { format!("{group}/{version}") };
     Some(json!({"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": group_version, "resources": resources}))
+}
+
+/// The kind a subresource answers with and its verbs, as upstream lists them: `status` is
+/// the object itself, `scale` an autoscaling/v1 `Scale`.
+fn subresource_kind_and_verbs<'a>(resource: &'a Resource, subresource: &str) -> (&'a str, Value) {
+    match subresource {
+        "scale" => ("Scale", json!(["get", "patch", "update"])),
+        "binding" => ("Binding", json!(["create"])),
+        "eviction" => ("Eviction", json!(["create"])),
+        "finalize" => (resource.kind.as_str(), json!(["update"])),
+        _ => (resource.kind.as_str(), json!(["get", "patch", "update"])),
+    }
 }
 
 /// The aggregated discovery versions kubectl asks for: v2 (1.30+) and v2beta1 (1.27-1.29).
@@ -113,6 +131,15 @@ pub fn aggregated(stores: &[Store], core: bool, version: &str) -> Value {
                         .map(Store::resource)
                         .filter(|r| r.group == group && &r.version == v)
                         .map(|r| {
+                            let subresources: Vec<Value> = r
+                                .subresources
+                                .iter()
+                                .map(|sub| {
+                                    let (kind, verbs) = subresource_kind_and_verbs(r, sub);
+                                    let (group, version) = if sub == "scale" { ("autoscaling", "v1") } else { (r.group.as_str(), r.version.as_str()) };
+                                    json!({"subresource": sub, "responseKind": {"group": group, "version": version, "kind": kind}, "verbs": verbs})
+                                })
+                                .collect();
                             json!({
                                 "resource": r.plural,
                                 "responseKind": {"group": r.group, "version": r.version, "kind": r.kind},
@@ -121,6 +148,7 @@ pub fn aggregated(stores: &[Store], core: bool, version: &str) -> Value {
                                 "verbs": r.verbs,
                                 "shortNames": r.short_names,
                                 "categories": r.categories,
+                                "subresources": subresources,
                             })
                         })
                         .collect();

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use apimachinery::patch::PatchType;
-use apimachinery::registry::{Store, WriteOptions};
+use apimachinery::registry::{DeleteOptions, Deleted, Part, Store, WriteOptions};
 use apimachinery::request_info::RequestInfo;
 use apimachinery::status::StatusError;
 use apimachinery::storage::{ListOptions, Preconditions, Storage};
@@ -109,7 +109,7 @@ pub async fn handle(api: Arc<Api>, user: User, request: Request<Incoming>) -> Re
 
 async fn watch(store: &Store, info: &RequestInfo, query: Option<&str>, table: Option<&'static str>) -> Response<Body> {
     let namespace = if store.resource().namespaced { info.namespace.as_str() } else { "" };
-    let mut query = match Query::parse(query) {
+    let mut query = match Query::parse(query, &store.selectable_fields()) {
         Ok(query) => query,
         Err(error) => return respond(Err(error)),
     };
@@ -205,21 +205,31 @@ async fn non_resource(api: &Api, info: &RequestInfo) -> Response<Body> {
     }
 }
 
+/// The store serving the request's resource, if it serves the subresource asked for too.
 fn find_store<'a>(api: &'a Api, info: &RequestInfo) -> Option<&'a Store> {
-    if !info.subresource.is_empty() {
-        return None;
-    }
     api.stores.iter().find(|s| {
         let r = s.resource();
-        r.group == info.api_group && r.version == info.api_version && r.plural == info.resource
+        r.group == info.api_group
+            && r.version == info.api_version
+            && r.plural == info.resource
+            && (info.subresource.is_empty() || r.subresources.contains(&info.subresource))
     })
+}
+
+/// The part of the object a request addresses: the object, or its `status` subresource.
+fn part(store: &Store, info: &RequestInfo) -> Result<Part, StatusError> {
+    match (info.subresource.as_str(), info.verb.as_str()) {
+        ("", _) => Ok(Part::Main),
+        ("status", "get" | "update" | "patch") => Ok(Part::Status),
+        (_, verb) => Err(StatusError::method_not_supported(store.resource().group_resource(), verb)),
+    }
 }
 
 /// Upstream's NamespaceLifecycle admission: objects go only into namespaces that exist, and
 /// the system namespaces cannot be deleted.
 async fn namespace_lifecycle(api: &Api, store: &Store, info: &RequestInfo) -> Result<(), StatusError> {
     let resource = store.resource();
-    if is_namespaces(store) && info.verb == "delete" && crate::builtin::namespace::UNDELETABLE.contains(&info.name.as_str()) {
+    if is_namespaces(store) && info.verb == "delete" && crate::builtin::core::namespace::UNDELETABLE.contains(&info.name.as_str()) {
         let mut error = StatusError::forbidden("", info);
         error.message = format!("namespaces {:?} is forbidden: this namespace may not be deleted", info.name);
         return Err(error);
@@ -239,10 +249,11 @@ async fn resource(store: &Store, info: &RequestInfo, query: Option<&str>, reques
     if !store.resource().serves(&info.verb) {
         return Err(StatusError::method_not_supported(store.resource().group_resource(), &info.verb));
     }
+    let part = part(store, info)?;
     match info.verb.as_str() {
         "get" => Ok((StatusCode::OK, store.get(namespace, name).await?)),
         "list" => {
-            let query = Query::parse(query)?;
+            let query = Query::parse(query, &store.selectable_fields())?;
             let mut list = store.list(namespace, &query.list).await?;
             if let Some(items) = list.get_mut("items").and_then(Value::as_array_mut) {
                 items.retain(|item| query.selector.matches(item));
@@ -254,29 +265,38 @@ async fn resource(store: &Store, info: &RequestInfo, query: Option<&str>, reques
             let code = if options.dry_run { StatusCode::OK } else { StatusCode::CREATED };
             Ok((code, store.create(namespace, body(request).await?, options).await?))
         }
-        "update" => Ok((StatusCode::OK, store.update(namespace, name, body(request).await?, write_options(query)?).await?)),
+        "update" => Ok((StatusCode::OK, store.update(namespace, name, part, body(request).await?, write_options(query)?).await?)),
         "patch" => {
             let content_type = content_type(&request);
             let patch_type = PatchType::from_content_type(&content_type).ok_or_else(|| StatusError::unsupported_media_type(&content_type))?;
             let options = write_options(query)?;
-            Ok((StatusCode::OK, store.patch(namespace, name, patch_type, &body_bytes(request).await?, options).await?))
+            Ok((StatusCode::OK, store.patch(namespace, name, part, patch_type, &body_bytes(request).await?, options).await?))
         }
-        "delete" => {
-            let (preconditions, options) = delete_options(query, &body_bytes(request).await?)?;
-            let deleted = store.delete(namespace, name, &preconditions, options).await?;
-            let r = store.resource();
-            let details = json!({"name": name, "group": r.group, "kind": r.plural, "uid": deleted["metadata"]["uid"]});
-            Ok((StatusCode::OK, json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": details})))
-        }
+        "delete" => match store.delete(namespace, name, &delete_options(query, &body_bytes(request).await?)?).await? {
+            Deleted::Now(last) => {
+                let r = store.resource();
+                let details = json!({"name": name, "group": r.group, "kind": r.plural, "uid": last["metadata"]["uid"]});
+                Ok((StatusCode::OK, json!({"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Success", "details": details})))
+            }
+            // As upstream: an object that lives on (finalizers, grace period) is returned.
+            Deleted::Pending(object) => Ok((StatusCode::OK, object)),
+        },
         "deletecollection" => {
-            let (_, options) = delete_options(query, &body_bytes(request).await?)?;
-            let selected = Query::parse(query)?;
+            let mut options = delete_options(query, &body_bytes(request).await?)?;
+            // Preconditions name one object; they mean nothing for a collection.
+            options.preconditions = Preconditions::default();
+            let selected = Query::parse(query, &store.selectable_fields())?;
             let list = store.list(namespace, &ListOptions::default()).await?;
             let mut deleted = Vec::new();
             for item in list["items"].as_array().into_iter().flatten().filter(|i| selected.selector.matches(i)) {
                 let item_namespace = item.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or_default();
                 let item_name = item.pointer("/metadata/name").and_then(Value::as_str).unwrap_or_default();
-                deleted.push(store.delete(item_namespace, item_name, &Preconditions::default(), options).await?);
+                match store.delete(item_namespace, item_name, &options).await {
+                    Ok(Deleted::Now(object) | Deleted::Pending(object)) => deleted.push(object),
+                    // Gone meanwhile: nothing left to delete.
+                    Err(error) if error.code == 404 => {}
+                    Err(error) => return Err(error),
+                }
             }
             let kind = format!("{}List", store.resource().kind);
             Ok((StatusCode::OK, json!({"kind": kind, "apiVersion": store.resource().api_version(), "metadata": {}, "items": deleted})))
@@ -300,24 +320,41 @@ fn write_options(query: Option<&str>) -> Result<WriteOptions, StatusError> {
     Ok(options)
 }
 
-/// Reads a delete's `DeleteOptions` body (preconditions, dryRun, propagationPolicy) and query.
-fn delete_options(query: Option<&str>, body: &[u8]) -> Result<(Preconditions, WriteOptions), StatusError> {
-    let mut options = write_options(query)?;
-    let mut preconditions = Preconditions::default();
+/// Reads a delete's `DeleteOptions` from its body and query (preconditions,
+/// gracePeriodSeconds, propagationPolicy, dryRun).
+fn delete_options(query: Option<&str>, body: &[u8]) -> Result<DeleteOptions, StatusError> {
+    let mut options = DeleteOptions { dry_run: write_options(query)?.dry_run, ..DeleteOptions::default() };
+    let mut propagation = None;
     if body.iter().any(|b| !b.is_ascii_whitespace()) {
         let delete: Value = serde_json::from_slice(body).map_err(|e| StatusError::bad_request(format!("invalid DeleteOptions: {e}")))?;
-        preconditions.uid = delete.pointer("/preconditions/uid").and_then(Value::as_str).map(str::to_owned);
+        options.preconditions.uid = delete.pointer("/preconditions/uid").and_then(Value::as_str).map(str::to_owned);
         if let Some(rv) = delete.pointer("/preconditions/resourceVersion").and_then(Value::as_str) {
-            preconditions.resource_version = Some(rv.parse().map_err(|_| StatusError::bad_request(format!("invalid resourceVersion precondition {rv:?}")))?);
+            options.preconditions.resource_version =
+                Some(rv.parse().map_err(|_| StatusError::bad_request(format!("invalid resourceVersion precondition {rv:?}")))?);
         }
-        if let Some(policy) = delete.get("propagationPolicy").and_then(Value::as_str)
-            && !matches!(policy, "Orphan" | "Background" | "Foreground")
-        {
-            return Err(StatusError::bad_request(format!("Unsupported value: {policy:?}: supported values: \"Foreground\", \"Background\", \"Orphan\"")));
+        options.grace_period = delete.get("gracePeriodSeconds").and_then(Value::as_i64);
+        propagation = delete.get("propagationPolicy").and_then(Value::as_str).map(str::to_owned);
+        if delete.get("orphanDependents").and_then(Value::as_bool) == Some(true) {
+            propagation.get_or_insert_with(|| "Orphan".to_owned());
         }
         options.dry_run |= delete.get("dryRun").and_then(Value::as_array).is_some_and(|d| d.iter().any(|v| v == "All"));
     }
-    Ok((preconditions, options))
+    for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        match key.as_ref() {
+            "gracePeriodSeconds" => {
+                options.grace_period = Some(value.parse().map_err(|_| StatusError::bad_request(format!("invalid gracePeriodSeconds {value:?}")))?);
+            }
+            "propagationPolicy" => propagation = Some(value.into_owned()),
+            _ => {}
+        }
+    }
+    if let Some(policy) = &propagation
+        && !matches!(policy.as_str(), "Orphan" | "Background" | "Foreground")
+    {
+        return Err(StatusError::bad_request(format!("Unsupported value: {policy:?}: supported values: \"Foreground\", \"Background\", \"Orphan\"")));
+    }
+    options.propagation = propagation;
+    Ok(options)
 }
 
 fn content_type(request: &Request<Incoming>) -> String {

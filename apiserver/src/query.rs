@@ -42,8 +42,9 @@ pub struct Query {
 }
 
 impl Query {
-    /// Parses the raw query string; bad values are 400s naming the parameter.
-    pub fn parse(query: Option<&str>) -> Result<Self, StatusError> {
+    /// Parses the raw query string; `fields` are the resource's own selectable fields. Bad
+    /// values are 400s naming the parameter.
+    pub fn parse(query: Option<&str>, fields: &[&str]) -> Result<Self, StatusError> {
         let mut parsed =
             Query { list: ListOptions::default(), resource_version: None, timeout: DEFAULT_WATCH_TIMEOUT, selector: Selector::default() };
         for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
@@ -59,7 +60,7 @@ impl Query {
                     parsed.timeout = if seconds == 0 { DEFAULT_WATCH_TIMEOUT } else { Duration::from_secs(seconds) };
                 }
                 "labelSelector" => parsed.selector.labels = LabelSelector::parse(&value)?,
-                "fieldSelector" => parsed.selector.fields = FieldSelector::parse(&value)?,
+                "fieldSelector" => parsed.selector.fields = FieldSelector::parse(&value, fields)?,
                 _ => {}
             }
         }
@@ -74,12 +75,12 @@ mod tests {
 
     #[test]
     fn parses_kubectls_parameters() -> Result<(), StatusError> {
-        let q = Query::parse(Some("limit=500&labelSelector=app%3Dweb&fieldSelector=metadata.name%3Dx&resourceVersion=0&timeoutSeconds=7"))?;
+        let q = Query::parse(Some("limit=500&labelSelector=app%3Dweb&fieldSelector=metadata.name%3Dx&resourceVersion=0&timeoutSeconds=7"), &[])?;
         assert_eq!((q.list.limit, q.resource_version, q.timeout), (500, None, Duration::from_secs(7)));
         assert!(q.selector.matches(&json!({"metadata": {"name": "x", "labels": {"app": "web"}}})));
         assert!(!q.selector.matches(&json!({"metadata": {"name": "y", "labels": {"app": "web"}}})));
-        assert!(Query::parse(Some("limit=lots")).is_err());
-        assert!(Query::parse(Some("labelSelector=a%20b")).is_err());
+        assert!(Query::parse(Some("limit=lots"), &[]).is_err());
+        assert!(Query::parse(Some("labelSelector=a%20b"), &[]).is_err());
         Ok(())
     }
 }

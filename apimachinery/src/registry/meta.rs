@@ -29,8 +29,66 @@ pub fn metadata_mut(object: &mut Value) -> Option<&mut Map<String, Value>> {
 
 /// Now, as the RFC 3339 seconds timestamp Kubernetes uses.
 pub fn now() -> String {
-    let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    now.format(&Rfc3339).unwrap_or_default()
+    seconds_from_now(0)
+}
+
+/// The RFC 3339 seconds timestamp `seconds` from now.
+fn seconds_from_now(seconds: i64) -> String {
+    let then = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH) + time::Duration::seconds(seconds);
+    then.format(&Rfc3339).unwrap_or_default()
+}
+
+/// The finalizer the garbage collector honours for `propagationPolicy=Orphan`.
+pub const ORPHAN_FINALIZER: &str = "orphan";
+/// The finalizer the garbage collector honours for `propagationPolicy=Foreground`.
+pub const FOREGROUND_FINALIZER: &str = "foregroundDeletion";
+
+fn finalizers(object: &Value) -> Vec<String> {
+    let list = object.pointer("/metadata/finalizers").and_then(Value::as_array);
+    list.into_iter().flatten().filter_map(Value::as_str).map(str::to_owned).collect()
+}
+
+/// The finalizers an object has once a delete with `propagation` is accepted: `Orphan` and
+/// `Foreground` add the garbage collector's, `Background` drops them, as upstream.
+pub fn finalizers_after_delete(object: &Value, propagation: Option<&str>) -> Vec<String> {
+    let mut list = finalizers(object);
+    let wanted = match propagation {
+        Some("Orphan") => Some(ORPHAN_FINALIZER),
+        Some("Foreground") => Some(FOREGROUND_FINALIZER),
+        Some("Background") => {
+            list.retain(|f| f != ORPHAN_FINALIZER && f != FOREGROUND_FINALIZER);
+            None
+        }
+        _ => None,
+    };
+    if let Some(finalizer) = wanted {
+        list.retain(|f| f != ORPHAN_FINALIZER && f != FOREGROUND_FINALIZER);
+        list.push(finalizer.to_owned());
+    }
+    list
+}
+
+/// Marks an object deleted: `deletionTimestamp` `grace` seconds ahead (kept if an earlier
+/// one is set), `deletionGracePeriodSeconds` (only ever shortened), and its `finalizers`.
+pub fn mark_deleted(metadata: &mut Map<String, Value>, grace: i64, finalizers: Vec<String>) {
+    let current_grace = metadata.get("deletionGracePeriodSeconds").and_then(Value::as_i64);
+    let deleting = metadata.get("deletionTimestamp").and_then(Value::as_str).is_some();
+    if !deleting || current_grace.is_some_and(|g| grace < g) {
+        metadata.insert("deletionTimestamp".into(), Value::String(seconds_from_now(grace)));
+        metadata.insert("deletionGracePeriodSeconds".into(), Value::from(grace));
+    }
+    if finalizers.is_empty() {
+        metadata.remove("finalizers");
+    } else {
+        metadata.insert("finalizers".into(), Value::from(finalizers));
+    }
+}
+
+/// Whether a deleted object has nothing left to wait for: no finalizers and no grace period.
+pub fn deletion_finished(object: &Value) -> bool {
+    let deleting = object.pointer("/metadata/deletionTimestamp").and_then(Value::as_str).is_some();
+    let grace = object.pointer("/metadata/deletionGracePeriodSeconds").and_then(Value::as_i64).unwrap_or(0);
+    deleting && grace == 0 && finalizers(object).is_empty()
 }
 
 /// `generateName` plus a random five-character suffix, truncating the prefix to fit.
@@ -77,13 +135,21 @@ pub fn keep_on_update(metadata: &mut Map<String, Value>, old: &Value) {
     metadata.remove("selfLink");
 }
 
-/// Upstream's immutability check of `metadata.uid` on update.
+/// Upstream's update checks of metadata: `uid` is immutable, and an object being deleted
+/// gains no finalizers.
 pub fn validate_update(object: &Value, old: &Value) -> field::ErrorList {
+    let path = Path::new("metadata");
+    let mut errors = field::ErrorList::new();
     let (uid, old_uid) = (get(object, "uid"), get(old, "uid"));
-    if uid == old_uid {
-        return Vec::new();
+    if uid != old_uid {
+        errors.push(field::Error::invalid(&path.child("uid"), uid, "field is immutable"));
     }
-    vec![field::Error::invalid(&Path::new("metadata").child("uid"), uid, "field is immutable")]
+    let old_finalizers = finalizers(old);
+    let deleting = !get(old, "deletionTimestamp").is_empty();
+    if deleting && finalizers(object).iter().any(|f| !old_finalizers.contains(f)) {
+        errors.push(field::Error::forbidden(&path.child("finalizers"), "no new finalizers can be added if the object is being deleted"));
+    }
+    errors
 }
 
 /// Upstream's `ValidateObjectMeta`: name (with the resource's name rule), namespace scope,
@@ -156,6 +222,28 @@ mod tests {
         assert_ne!(get(&object, "uid"), "forged");
         assert!(get(&object, "creationTimestamp").ends_with('Z'));
         assert_eq!(object["metadata"].get("selfLink"), None);
+    }
+
+    #[test]
+    fn deletion_marks_and_finalizers() {
+        let object = json!({"metadata": {"name": "x", "finalizers": ["example.com/keep", "orphan"]}});
+        assert_eq!(finalizers_after_delete(&object, Some("Foreground")), ["example.com/keep", "foregroundDeletion"]);
+        assert_eq!(finalizers_after_delete(&object, Some("Background")), ["example.com/keep"]);
+        assert_eq!(finalizers_after_delete(&object, None), ["example.com/keep", "orphan"]);
+        let mut marked = object.clone();
+        let Some(metadata) = metadata_mut(&mut marked) else { panic!("metadata is a map") };
+        mark_deleted(metadata, 30, vec![]);
+        let first = get(&marked, "deletionTimestamp").to_owned();
+        assert!(!first.is_empty() && !deletion_finished(&marked), "graceful: waits for the grace period");
+        let Some(metadata) = metadata_mut(&mut marked) else { panic!("metadata is a map") };
+        mark_deleted(metadata, 60, vec![]);
+        assert_eq!((get(&marked, "deletionTimestamp"), marked["metadata"]["deletionGracePeriodSeconds"].as_i64()), (first.as_str(), Some(30)), "never lengthened");
+        let Some(metadata) = metadata_mut(&mut marked) else { panic!("metadata is a map") };
+        mark_deleted(metadata, 0, vec![]);
+        assert!(deletion_finished(&marked));
+        let added = json!({"metadata": {"uid": "u", "deletionTimestamp": first, "finalizers": ["a", "b"]}});
+        let errors = validate_update(&added, &json!({"metadata": {"uid": "u", "deletionTimestamp": first, "finalizers": ["a"]}}));
+        assert_eq!(errors.len(), 1, "{errors:?}");
     }
 
     #[test]

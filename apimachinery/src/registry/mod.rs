@@ -60,6 +60,61 @@ pub trait Strategy: Send + Sync {
     fn table_cells(&self, object: &Value) -> Vec<Value> {
         vec![table::name_cell(object), table::age_cell(object)]
     }
+
+    /// Fields a field selector may use beyond `metadata.name` and `metadata.namespace`.
+    fn selectable_fields(&self) -> Vec<&str> {
+        Vec::new()
+    }
+
+    /// Whether `metadata.generation` counts changes of the desired state (all but metadata and
+    /// status): 1 on create, one more on each update that changes it.
+    fn tracks_generation(&self) -> bool {
+        false
+    }
+
+    /// Validates a write through the `status` subresource beyond its metadata.
+    fn validate_status_update(&self, _object: &Value, _old: &Value) -> field::ErrorList {
+        Vec::new()
+    }
+
+    /// The grace period a delete gives `object`, from the client's `requested` one: 0 (the
+    /// default) removes it at once; more marks it with `deletionTimestamp` and leaves it for
+    /// its owner (the kubelet, for pods) to finish.
+    fn grace_period(&self, _object: &Value, _requested: Option<i64>) -> i64 {
+        0
+    }
+}
+
+/// Which part of an object a write addresses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Part {
+    /// The object itself; its `status` is kept when the resource has a status subresource.
+    #[default]
+    Main,
+    /// The `status` subresource: only `status` changes.
+    Status,
+}
+
+/// How a delete request ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Deleted {
+    /// The object is gone; its last state.
+    Now(Value),
+    /// The object is marked for deletion (finalizers or a grace period pending); its new state.
+    Pending(Value),
+}
+
+/// A delete's options (`DeleteOptions`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DeleteOptions {
+    /// Conditions the stored object must meet.
+    pub preconditions: Preconditions,
+    /// `gracePeriodSeconds`.
+    pub grace_period: Option<i64>,
+    /// `propagationPolicy`: `Orphan`, `Background` or `Foreground`.
+    pub propagation: Option<String>,
+    /// `dryRun=All`.
+    pub dry_run: bool,
 }
 
 /// Options every write takes.
@@ -82,6 +137,23 @@ pub struct Store {
     resource: Arc<Resource>,
     strategy: Arc<dyn Strategy>,
     storage: Arc<dyn Storage>,
+}
+
+/// Sets `object[field]` to `source[field]`, or removes it when `source` has none.
+fn copy_field(object: &mut Value, source: &Value, field: &str) {
+    let Some(map) = object.as_object_mut() else { return };
+    match source.get(field) {
+        Some(value) => map.insert(field.to_owned(), value.clone()),
+        None => map.remove(field),
+    };
+}
+
+/// Whether an update changed anything but `metadata` and `status`: what bumps `generation`.
+fn desired_state_changed(object: &Value, old: &Value) -> bool {
+    fn desired(object: &Value) -> Option<Vec<(&String, &Value)>> {
+        object.as_object().map(|m| m.iter().filter(|(k, _)| !matches!(k.as_str(), "metadata" | "status")).collect())
+    }
+    desired(object) != desired(old)
 }
 
 /// Builds the store of `resource`.
@@ -156,13 +228,27 @@ impl Store {
         Ok(())
     }
 
+    /// Whether the resource has a `status` subresource, so the main resource ignores `status`.
+    fn has_status(&self) -> bool {
+        self.resource.subresources.iter().any(|s| s == "status")
+    }
+
     /// Upstream's `BeforeCreate`, in its order: identity, decoding, system fields, strategy
     /// prepare, metadata and strategy validation.
     fn before_create(&self, object: &mut Value, namespace: &str) -> Result<(), StatusError> {
         self.check_identity(object, namespace)?;
         self.decode(object)?;
+        let tracks_generation = self.strategy.tracks_generation();
         if let Some(metadata) = meta::metadata_mut(object) {
             meta::fill_on_create(metadata);
+            if tracks_generation {
+                metadata.insert("generation".into(), json!(1));
+            }
+        }
+        if self.has_status()
+            && let Some(map) = object.as_object_mut()
+        {
+            map.remove("status");
         }
         self.strategy.prepare_for_create(object);
         let mut errors = meta::validate(object, self.resource.namespaced, self.strategy.name_rule());
@@ -170,17 +256,35 @@ impl Store {
         if errors.is_empty() { Ok(()) } else { Err(self.invalid(meta::get(object, "name"), &errors)) }
     }
 
-    /// Upstream's `BeforeUpdate`: identity, kept system fields, strategy prepare, validation.
-    fn before_update(&self, object: &mut Value, old: &Value, namespace: &str) -> Result<(), StatusError> {
+    /// Upstream's `BeforeUpdate`: identity, kept system fields, what `part` may not change
+    /// taken from `old`, strategy prepare, generation, validation.
+    fn before_update(&self, object: &mut Value, old: &Value, namespace: &str, part: Part) -> Result<(), StatusError> {
         self.check_identity(object, namespace)?;
         self.decode(object)?;
         if let Some(metadata) = meta::metadata_mut(object) {
             meta::keep_on_update(metadata, old);
         }
-        self.strategy.prepare_for_update(object, old);
+        match part {
+            Part::Main => {
+                if self.has_status() {
+                    copy_field(object, old, "status");
+                }
+                self.strategy.prepare_for_update(object, old);
+                if self.strategy.tracks_generation() && desired_state_changed(object, old) {
+                    let next = old.pointer("/metadata/generation").and_then(Value::as_i64).unwrap_or(0) + 1;
+                    if let Some(metadata) = meta::metadata_mut(object) {
+                        metadata.insert("generation".into(), json!(next));
+                    }
+                }
+            }
+            Part::Status => {}
+        }
         let mut errors = meta::validate(object, self.resource.namespaced, self.strategy.name_rule());
         errors.extend(meta::validate_update(object, old));
-        errors.extend(self.strategy.validate_update(object, old));
+        errors.extend(match part {
+            Part::Main => self.strategy.validate_update(object, old),
+            Part::Status => self.strategy.validate_status_update(object, old),
+        });
         if errors.is_empty() { Ok(()) } else { Err(self.invalid(meta::get(object, "name"), &errors)) }
     }
 
@@ -226,16 +330,22 @@ impl Store {
         }))
     }
 
-    /// Replaces an object. A `metadata.resourceVersion` in the body must match the stored one
-    /// (409 Conflict otherwise); without one the update is unconditional.
-    pub async fn update(&self, namespace: &str, name: &str, object: Value, options: WriteOptions) -> Result<Value, StatusError> {
+    /// Fields a field selector may use on this resource.
+    pub fn selectable_fields(&self) -> Vec<&str> {
+        self.strategy.selectable_fields()
+    }
+
+    /// Replaces an object, or its status when `part` is [`Part::Status`]. A
+    /// `metadata.resourceVersion` in the body must match the stored one (409 Conflict
+    /// otherwise); without one the update is unconditional.
+    pub async fn update(&self, namespace: &str, name: &str, part: Part, object: Value, options: WriteOptions) -> Result<Value, StatusError> {
         let body_name = meta::get(&object, "name");
         if body_name != name {
             return Err(StatusError::bad_request(format!(
                 "the name of the object ({body_name}) does not match the name on the URL ({name})"
             )));
         }
-        self.update_with(namespace, name, options, &mut |_| Ok(object.clone())).await
+        self.update_with(namespace, name, part, options, &mut |_| Ok(object.clone())).await
     }
 
     /// Applies a PATCH body to the stored object, then updates as [`Store::update`] does.
@@ -243,11 +353,12 @@ impl Store {
         &self,
         namespace: &str,
         name: &str,
+        part: Part,
         patch_type: PatchType,
         body: &[u8],
         options: WriteOptions,
     ) -> Result<Value, StatusError> {
-        self.update_with(namespace, name, options, &mut |old| {
+        self.update_with(namespace, name, part, options, &mut |old| {
             let patched = patch::apply(patch_type, old, body)?;
             if meta::get(&patched, "name") != name {
                 return Err(StatusError::bad_request("metadata.name cannot be changed by a patch"));
@@ -258,11 +369,12 @@ impl Store {
     }
 
     /// The object an update leads to from `old`: `compute`'s result, whose resourceVersion,
-    /// if any, must be the stored one's, through the update hooks.
+    /// if any, must be the stored one's, narrowed to `part`, through the update hooks.
     fn next_state(
         &self,
         namespace: &str,
         name: &str,
+        part: Part,
         old: &Value,
         compute: &mut (dyn FnMut(&Value) -> Result<Value, StatusError> + Send),
     ) -> Result<Value, StatusError> {
@@ -271,39 +383,56 @@ impl Store {
         if expected.is_some_and(|rv| Some(rv) != storage::versioner::resource_version(old).ok().flatten()) {
             return Err(StatusError::conflict(self.resource.group_resource(), name, StatusError::MODIFIED));
         }
-        self.before_update(&mut updated, old, namespace)?;
+        if part == Part::Status {
+            let mut status_only = old.clone();
+            copy_field(&mut status_only, &updated, "status");
+            updated = status_only;
+        }
+        self.before_update(&mut updated, old, namespace, part)?;
         Ok(updated)
     }
 
     /// The read-modify-write loop of update and patch, retried on races; a dry run reads
-    /// once and writes nothing.
+    /// once and writes nothing. An update that leaves a deleted object without finalizers
+    /// and grace period removes it.
     async fn update_with(
         &self,
         namespace: &str,
         name: &str,
+        part: Part,
         options: WriteOptions,
         compute: &mut (dyn FnMut(&Value) -> Result<Value, StatusError> + Send),
     ) -> Result<Value, StatusError> {
         let key = self.resource.key(namespace, name);
         if options.dry_run {
             let old = self.storage.get(&key).await.map_err(|e| self.to_status(name, e))?;
-            return self.next_state(namespace, name, &old, compute);
+            return self.next_state(namespace, name, part, &old, compute);
         }
         let mut failure = None;
         let result = self
             .storage
             .guaranteed_update(&key, &Preconditions::default(), &mut |old| {
-                self.next_state(namespace, name, &old, compute).map_err(|status| {
+                self.next_state(namespace, name, part, &old, compute).map_err(|status| {
                     let error = storage::Error::Conflict { key: key.clone(), reason: status.message.clone() };
                     failure = Some(status);
                     error
                 })
             })
             .await;
-        match (result, failure) {
-            (Ok(updated), _) => Ok(updated),
-            (Err(_), Some(status)) => Err(status),
-            (Err(e), None) => Err(self.to_status(name, e)),
+        let updated = match (result, failure) {
+            (Ok(updated), _) => updated,
+            (Err(_), Some(status)) => return Err(status),
+            (Err(e), None) => return Err(self.to_status(name, e)),
+        };
+        if !meta::deletion_finished(&updated) {
+            return Ok(updated);
+        }
+        let preconditions = Preconditions { resource_version: storage::versioner::resource_version(&updated).ok().flatten(), uid: None };
+        match self.storage.delete(&key, &preconditions).await {
+            Ok(deleted) => Ok(deleted),
+            // Changed or deleted meanwhile: whoever did it decides what happens next.
+            Err(storage::Error::Conflict { .. } | storage::Error::NotFound(_)) => Ok(updated),
+            Err(e) => Err(self.to_status(name, e)),
         }
     }
 
@@ -334,14 +463,43 @@ impl Store {
         Ok(Box::pin(futures::stream::iter(initial).chain(changes)))
     }
 
-    /// Deletes an object if the preconditions hold and returns its last state.
-    pub async fn delete(&self, namespace: &str, name: &str, preconditions: &Preconditions, options: WriteOptions) -> Result<Value, StatusError> {
+    /// Deletes an object if the preconditions hold. An object with finalizers (its own, or
+    /// the one `propagationPolicy` asks for) or a grace period is only marked with
+    /// `deletionTimestamp`; the last finalizer's removal or a delete with no grace left ends it.
+    pub async fn delete(&self, namespace: &str, name: &str, options: &DeleteOptions) -> Result<Deleted, StatusError> {
         let key = self.resource.key(namespace, name);
-        if options.dry_run {
+        // A few rounds: the object may change between the read and the conditional write.
+        for _ in 0..8 {
             let current = self.storage.get(&key).await.map_err(|e| self.to_status(name, e))?;
-            preconditions.check(&key, &current).map_err(|e| self.to_status(name, e))?;
-            return Ok(current);
+            options.preconditions.check(&key, &current).map_err(|e| self.to_status(name, e))?;
+            let grace = self.strategy.grace_period(&current, options.grace_period).max(0);
+            let finalizers = meta::finalizers_after_delete(&current, options.propagation.as_deref());
+            if grace == 0 && finalizers.is_empty() {
+                if options.dry_run {
+                    return Ok(Deleted::Now(current));
+                }
+                let rv = storage::versioner::resource_version(&current).ok().flatten();
+                match self.storage.delete(&key, &Preconditions { resource_version: rv, uid: None }).await {
+                    Ok(last) => return Ok(Deleted::Now(last)),
+                    Err(storage::Error::Conflict { .. }) => continue,
+                    Err(e) => return Err(self.to_status(name, e)),
+                }
+            }
+            let mut marked = current.clone();
+            if let Some(metadata) = meta::metadata_mut(&mut marked) {
+                meta::mark_deleted(metadata, grace, finalizers);
+            }
+            if marked == current || options.dry_run {
+                return Ok(Deleted::Pending(marked));
+            }
+            let rv = storage::versioner::resource_version(&current).ok().flatten();
+            let expected = Preconditions { resource_version: rv, uid: None };
+            match self.storage.guaranteed_update(&key, &expected, &mut |_| Ok(marked.clone())).await {
+                Ok(updated) => return Ok(Deleted::Pending(updated)),
+                Err(storage::Error::Conflict { .. }) => continue,
+                Err(e) => return Err(self.to_status(name, e)),
+            }
         }
-        self.storage.delete(&key, preconditions).await.map_err(|e| self.to_status(name, e))
+        Err(StatusError::conflict(self.resource.group_resource(), name, StatusError::MODIFIED))
     }
 }

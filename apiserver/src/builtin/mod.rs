@@ -1,11 +1,8 @@
-//! The built-in resources served so far: one strategy module per resource and one table row
-//! each in [`stores`].
+//! The built-in resources: one module per API group, one strategy module per resource, and
+//! one [`Entry`] each in its group's `entries()`.
 
-mod configmap;
-mod lease;
-pub mod namespace;
-mod secret;
-mod serviceaccount;
+mod coordination;
+pub mod core;
 
 use std::sync::Arc;
 
@@ -42,24 +39,21 @@ pub fn data_count(object: &Value, fields: &[&str]) -> Value {
     json!(fields.iter().map(|f| object.get(*f).and_then(Value::as_object).map_or(0, serde_json::Map::len)).sum::<usize>())
 }
 
+/// A served resource and its strategy: a row of the built-in table.
+pub type Entry = (Resource, Arc<dyn Strategy>);
+
+/// Every built-in resource.
+pub fn entries() -> Vec<Entry> {
+    [core::entries(), coordination::entries()].into_iter().flatten().collect()
+}
+
 /// How many recent events a resource's watch cache keeps unless `--watch-cache-sizes` says.
 pub const DEFAULT_WATCH_CACHE_SIZE: usize = 1000;
 
 /// The stores of every built-in resource, over one storage; `cache_size` gives each
 /// resource's watch cache size (0: watches go straight to etcd).
 pub fn stores(storage: Arc<dyn Storage>, cache_size: &dyn Fn(&Resource) -> usize) -> Vec<Store> {
-    let with_short = |mut resource: Resource, short: &[&str]| {
-        resource.short_names = short.iter().map(|s| (*s).to_owned()).collect();
-        resource
-    };
-    let table: Vec<(Resource, Arc<dyn Strategy>)> = vec![
-        (namespace::resource(with_short(Resource::new("", "v1", "Namespace", "namespaces", false), &["ns"])), Arc::new(namespace::NamespaceStrategy)),
-        (with_short(Resource::new("", "v1", "ConfigMap", "configmaps", true), &["cm"]), Arc::new(configmap::ConfigMapStrategy)),
-        (Resource::new("", "v1", "Secret", "secrets", true), Arc::new(secret::SecretStrategy)),
-        (with_short(Resource::new("", "v1", "ServiceAccount", "serviceaccounts", true), &["sa"]), Arc::new(serviceaccount::ServiceAccountStrategy)),
-        (Resource::new("coordination.k8s.io", "v1", "Lease", "leases", true), Arc::new(lease::LeaseStrategy)),
-    ];
-    table
+    entries()
         .into_iter()
         .map(|(resource, strategy)| {
             let storage = match cache_size(&resource) {

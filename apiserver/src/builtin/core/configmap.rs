@@ -5,14 +5,14 @@ use apimachinery::registry::Strategy;
 use apimachinery::table::{self, Column};
 use serde_json::Value;
 
-use super::{data_count, validate_keys};
+use crate::builtin::{data_count, validate_keys};
 
 /// ConfigMaps: valid keys; the table shows how many keys they hold.
 pub struct ConfigMapStrategy;
 
 impl Strategy for ConfigMapStrategy {
     fn decode(&self, object: Value) -> Result<Value, String> {
-        super::typed::<k8s_openapi::api::core::v1::ConfigMap>(object)
+        crate::builtin::typed::<k8s_openapi::api::core::v1::ConfigMap>(object)
     }
 
     fn validate(&self, object: &Value) -> field::ErrorList {

@@ -7,7 +7,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 
-use super::{data_count, validate_keys};
+use crate::builtin::{data_count, validate_keys};
 
 /// Secrets: `type` defaults to `Opaque` and is immutable; keys are checked, and decoding
 /// refuses values that are not base64.
@@ -15,7 +15,7 @@ pub struct SecretStrategy;
 
 impl Strategy for SecretStrategy {
     fn decode(&self, object: Value) -> Result<Value, String> {
-        super::typed::<k8s_openapi::api::core::v1::Secret>(object)
+        crate::builtin::typed::<k8s_openapi::api::core::v1::Secret>(object)
     }
 
     fn prepare_for_create(&self, object: &mut Value) {

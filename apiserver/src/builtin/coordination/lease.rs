@@ -9,7 +9,7 @@ pub struct LeaseStrategy;
 
 impl Strategy for LeaseStrategy {
     fn decode(&self, object: Value) -> Result<Value, String> {
-        super::typed::<k8s_openapi::api::coordination::v1::Lease>(object)
+        crate::builtin::typed::<k8s_openapi::api::coordination::v1::Lease>(object)
     }
 
     fn table_columns(&self) -> Vec<Column> {

@@ -21,7 +21,7 @@ pub struct NamespaceStrategy;
 
 impl Strategy for NamespaceStrategy {
     fn decode(&self, object: Value) -> Result<Value, String> {
-        super::typed::<k8s_openapi::api::core::v1::Namespace>(object)
+        crate::builtin::typed::<k8s_openapi::api::core::v1::Namespace>(object)
     }
 
     fn name_rule(&self) -> fn(&str) -> Vec<String> {

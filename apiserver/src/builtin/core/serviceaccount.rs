@@ -9,7 +9,7 @@ pub struct ServiceAccountStrategy;
 
 impl Strategy for ServiceAccountStrategy {
     fn decode(&self, object: Value) -> Result<Value, String> {
-        super::typed::<k8s_openapi::api::core::v1::ServiceAccount>(object)
+        crate::builtin::typed::<k8s_openapi::api::core::v1::ServiceAccount>(object)
     }
 
     fn table_columns(&self) -> Vec<Column> {

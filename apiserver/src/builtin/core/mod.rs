@@ -1,0 +1,23 @@
+//! The core group (`/api/v1`).
+
+mod configmap;
+pub mod namespace;
+mod secret;
+mod serviceaccount;
+
+use std::sync::Arc;
+
+use apimachinery::resource::Resource;
+
+use super::Entry;
+
+/// The core group's resources.
+pub fn entries() -> Vec<Entry> {
+    let v1 = |kind: &str, plural: &str, namespaced: bool| Resource::new("", "v1", kind, plural, namespaced);
+    vec![
+        (namespace::resource(v1("Namespace", "namespaces", false).short_names(&["ns"])), Arc::new(namespace::NamespaceStrategy)),
+        (v1("ConfigMap", "configmaps", true).short_names(&["cm"]), Arc::new(configmap::ConfigMapStrategy)),
+        (v1("Secret", "secrets", true), Arc::new(secret::SecretStrategy)),
+        (v1("ServiceAccount", "serviceaccounts", true).short_names(&["sa"]), Arc::new(serviceaccount::ServiceAccountStrategy)),
+    ]
+}
