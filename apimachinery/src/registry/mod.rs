@@ -72,6 +72,11 @@ pub trait Strategy: Send + Sync {
         false
     }
 
+    /// Where the `scale` subresource reads and writes, for resources that have one.
+    fn scale(&self) -> Option<ScalePaths> {
+        None
+    }
+
     /// Validates a write through the `status` subresource beyond its metadata.
     fn validate_status_update(&self, _object: &Value, _old: &Value) -> field::ErrorList {
         Vec::new()
@@ -83,6 +88,20 @@ pub trait Strategy: Send + Sync {
     fn grace_period(&self, _object: &Value, _requested: Option<i64>) -> i64 {
         0
     }
+}
+
+/// Where a resource keeps what its `scale` subresource (autoscaling/v1 `Scale`) shows, as
+/// JSON pointers: built-ins `/spec/replicas`, `/status/replicas`; custom resources from their
+/// CRD's `specReplicasPath` etc.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScalePaths {
+    /// The desired replica count (`spec.replicas` of the Scale).
+    pub spec_replicas: String,
+    /// The observed replica count (`status.replicas`).
+    pub status_replicas: String,
+    /// The label selector as a string (`status.selector`), if the resource has one there, or
+    /// the `matchLabels`/`matchExpressions` selector to print as one.
+    pub label_selector: Option<String>,
 }
 
 /// Which part of an object a write addresses.
