@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use apimachinery::patch::PatchType;
-use apimachinery::registry::{self, DefaultStrategy, DeleteOptions, Deleted, Part, Store, Strategy, WriteOptions};
+use apimachinery::registry::{self, DefaultStrategy, DeleteOptions, Deleted, Part, ScaleChange, ScalePaths, Store, Strategy, WriteOptions};
 use apimachinery::resource::Resource;
 use apimachinery::status::StatusError;
 use apimachinery::storage::{ListOptions, Preconditions, etcd3};
@@ -142,6 +142,10 @@ impl Strategy for Workload {
     fn grace_period(&self, object: &Value, requested: Option<i64>) -> i64 {
         requested.unwrap_or_else(|| object.pointer("/spec/grace").and_then(Value::as_i64).unwrap_or(0))
     }
+
+    fn scale(&self) -> Option<ScalePaths> {
+        Some(ScalePaths { spec_replicas: "/spec/replicas".into(), status_replicas: "/status/ready".into(), label_selector: None })
+    }
 }
 
 fn workloads(storage: Arc<dyn apimachinery::storage::Storage>) -> Store {
@@ -167,6 +171,18 @@ async fn status_subresource_generation_finalizers_and_grace() -> anyhow::Result<
     assert_eq!(main["metadata"]["generation"].as_i64(), Some(2), "a spec change bumps generation");
     let labelled = store.patch("default", "w", Part::Main, PatchType::Merge, br#"{"metadata":{"labels":{"a":"b"}}}"#, W).await?;
     assert_eq!(labelled["metadata"]["generation"].as_i64(), Some(2), "a metadata change does not");
+
+    // The scale subresource reads and writes only the replica counts.
+    let scale = store.get_scale("default", "w").await?;
+    assert_eq!((scale["kind"].as_str(), scale["spec"]["replicas"].as_i64()), (Some("Scale"), Some(3)));
+    let scaled = store.update_scale("default", "w", ScaleChange::Patch(PatchType::Merge, br#"{"spec":{"replicas":5}}"#), W).await?;
+    assert_eq!(scaled["spec"]["replicas"].as_i64(), Some(5));
+    let stored = store.get("default", "w").await?;
+    assert_eq!((stored["spec"]["replicas"].as_i64(), stored["metadata"]["generation"].as_i64()), (Some(5), Some(3)));
+    let stale = json!({"metadata": {"name": "w", "resourceVersion": scale["metadata"]["resourceVersion"]}, "spec": {"replicas": 1}});
+    assert_eq!(store.update_scale("default", "w", ScaleChange::Replace(&stale), W).await.err().map(|e| e.code), Some(409));
+    let negative = json!({"spec": {"replicas": -2}});
+    assert_eq!(store.update_scale("default", "w", ScaleChange::Replace(&negative), W).await.err().map(|e| e.code), Some(422));
 
     // Finalizers hold a deleted object until the last one is removed.
     store.patch("default", "w", Part::Main, PatchType::Merge, br#"{"metadata":{"finalizers":["example.com/hold"]}}"#, W).await?;

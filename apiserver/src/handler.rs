@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use apimachinery::patch::PatchType;
-use apimachinery::registry::{DeleteOptions, Deleted, Part, Store, WriteOptions};
+use apimachinery::registry::{DeleteOptions, Deleted, Part, ScaleChange, Store, WriteOptions};
 use apimachinery::request_info::RequestInfo;
 use apimachinery::status::StatusError;
 use apimachinery::storage::{ListOptions, Preconditions, Storage};
@@ -225,6 +225,28 @@ fn part(store: &Store, info: &RequestInfo) -> Result<Part, StatusError> {
     }
 }
 
+/// The `scale` subresource: get, update and patch of an autoscaling/v1 `Scale`.
+async fn scale(store: &Store, namespace: &str, info: &RequestInfo, query: Option<&str>, request: Request<Incoming>) -> Reply {
+    let name = info.name.as_str();
+    let scale = match info.verb.as_str() {
+        "get" => store.get_scale(namespace, name).await?,
+        "update" => {
+            let options = write_options(query)?;
+            let body = body(request).await?;
+            store.update_scale(namespace, name, ScaleChange::Replace(&body), options).await?
+        }
+        "patch" => {
+            let content_type = content_type(&request);
+            let patch_type = PatchType::from_content_type(&content_type).ok_or_else(|| StatusError::unsupported_media_type(&content_type))?;
+            let options = write_options(query)?;
+            let body = body_bytes(request).await?;
+            store.update_scale(namespace, name, ScaleChange::Patch(patch_type, &body), options).await?
+        }
+        verb => return Err(StatusError::method_not_supported(store.resource().group_resource(), verb)),
+    };
+    Ok((StatusCode::OK, scale))
+}
+
 /// Upstream's NamespaceLifecycle admission: objects go only into namespaces that exist, and
 /// the system namespaces cannot be deleted.
 async fn namespace_lifecycle(api: &Api, store: &Store, info: &RequestInfo) -> Result<(), StatusError> {
@@ -248,6 +270,9 @@ async fn resource(store: &Store, info: &RequestInfo, query: Option<&str>, reques
     let name = info.name.as_str();
     if !store.resource().serves(&info.verb) {
         return Err(StatusError::method_not_supported(store.resource().group_resource(), &info.verb));
+    }
+    if info.subresource == "scale" {
+        return scale(store, namespace, info, query, request).await;
     }
     let part = part(store, info)?;
     match info.verb.as_str() {

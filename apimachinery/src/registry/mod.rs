@@ -6,6 +6,7 @@
 //! through the same path.
 
 pub mod meta;
+pub mod scale;
 
 use std::sync::Arc;
 
@@ -102,6 +103,15 @@ pub struct ScalePaths {
     /// The label selector as a string (`status.selector`), if the resource has one there, or
     /// the `matchLabels`/`matchExpressions` selector to print as one.
     pub label_selector: Option<String>,
+}
+
+/// How a write through the `scale` subresource says what it wants.
+#[derive(Debug, Clone, Copy)]
+pub enum ScaleChange<'a> {
+    /// A whole `Scale` (PUT).
+    Replace(&'a Value),
+    /// A patch of the current `Scale` (PATCH).
+    Patch(PatchType, &'a [u8]),
 }
 
 /// Which part of an object a write addresses.
@@ -347,6 +357,50 @@ impl Store {
             "metadata": metadata,
             "items": page.items,
         }))
+    }
+
+    /// Where the scale subresource reads and writes; 404 for resources without one.
+    fn scale_paths(&self) -> Result<ScalePaths, StatusError> {
+        self.strategy.scale().ok_or_else(StatusError::not_found_path)
+    }
+
+    /// The `Scale` of an object.
+    pub async fn get_scale(&self, namespace: &str, name: &str) -> Result<Value, StatusError> {
+        let paths = self.scale_paths()?;
+        Ok(scale::to_scale(&self.get(namespace, name).await?, &paths))
+    }
+
+    /// Writes through the `scale` subresource: only the desired replicas change, through the
+    /// main resource's update path (so `generation` and validation apply). A
+    /// `resourceVersion` in the `Scale` is a precondition. Returns the new `Scale`.
+    pub async fn update_scale(&self, namespace: &str, name: &str, change: ScaleChange<'_>, options: WriteOptions) -> Result<Value, StatusError> {
+        let paths = self.scale_paths()?;
+        let updated = self
+            .update_with(namespace, name, Part::Main, options, &mut |old| {
+                let current = scale::to_scale(old, &paths);
+                let wanted = match change {
+                    ScaleChange::Replace(body) => body.clone(),
+                    ScaleChange::Patch(patch_type, body) => patch::apply(patch_type, &current, body)?,
+                };
+                if !meta::get(&wanted, "name").is_empty() && meta::get(&wanted, "name") != name {
+                    return Err(StatusError::bad_request(format!(
+                        "the name of the object ({}) does not match the name on the URL ({name})",
+                        meta::get(&wanted, "name")
+                    )));
+                }
+                let replicas = scale::desired_replicas(&wanted).map_err(|errors| StatusError::invalid("autoscaling", "Scale", name, &errors))?;
+                let mut object = old.clone();
+                scale::set_replicas(&mut object, &paths.spec_replicas, replicas);
+                if let Some(metadata) = meta::metadata_mut(&mut object) {
+                    match wanted.pointer("/metadata/resourceVersion").filter(|rv| rv.as_str().is_some_and(|s| !s.is_empty())) {
+                        Some(rv) => metadata.insert("resourceVersion".into(), rv.clone()),
+                        None => metadata.remove("resourceVersion"),
+                    };
+                }
+                Ok(object)
+            })
+            .await?;
+        Ok(scale::to_scale(&updated, &paths))
     }
 
     /// Fields a field selector may use on this resource.
