@@ -16,3 +16,4 @@ pub mod status;
 pub mod storage;
 pub mod table;
 pub mod validation;
+pub mod warning;

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use apimachinery::patch::PatchType;
-use apimachinery::registry::{self, DefaultStrategy, DeleteOptions, Deleted, Part, ScaleChange, ScalePaths, Store, Strategy, WriteOptions};
+use apimachinery::registry::{self, DefaultStrategy, DeleteOptions, Deleted, FieldValidation, Part, ScaleChange, ScalePaths, Store, Strategy, WriteOptions};
 use apimachinery::resource::Resource;
 use apimachinery::status::StatusError;
 use apimachinery::storage::{ListOptions, Preconditions, etcd3};
@@ -12,7 +12,7 @@ use e2e::etcd::{EtcdCluster, EtcdTls};
 use serde_json::{Value, json};
 
 /// A real (not dry-run) write.
-const W: WriteOptions = WriteOptions { dry_run: false };
+const W: WriteOptions = WriteOptions { dry_run: false, field_validation: FieldValidation::Warn };
 
 async fn stores() -> anyhow::Result<(EtcdCluster, Store, Store)> {
     let cluster = tokio::task::spawn_blocking(|| EtcdCluster::start(1, EtcdTls::Plaintext)).await??;
@@ -115,7 +115,7 @@ async fn list_and_delete() -> anyhow::Result<()> {
 #[tokio::test]
 async fn dry_runs_check_everything_and_store_nothing() -> anyhow::Result<()> {
     let (_etcd, configmaps, _) = stores().await?;
-    let dry = WriteOptions { dry_run: true };
+    let dry = WriteOptions { dry_run: true, ..W };
     let would_be = configmaps.create("default", configmap("ghost"), dry).await?;
     assert!(would_be["metadata"]["uid"].is_string() && would_be["metadata"].get("resourceVersion").is_none());
     assert_eq!(configmaps.get("default", "ghost").await.err().map(|e| e.code), Some(404), "a dry-run create stores nothing");

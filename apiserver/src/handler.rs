@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use apimachinery::patch::PatchType;
-use apimachinery::registry::{DeleteOptions, Deleted, Part, ScaleChange, Store, WriteOptions};
+use apimachinery::registry::{DeleteOptions, Deleted, FieldValidation, Part, ScaleChange, Store, WriteOptions};
 use apimachinery::request_info::RequestInfo;
 use apimachinery::status::StatusError;
 use apimachinery::storage::{ListOptions, Preconditions, Storage};
@@ -12,7 +12,7 @@ use bytes::Bytes;
 use http_body_util::combinators::UnsyncBoxBody;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
-use hyper::header::{ACCEPT, CONTENT_TYPE, HeaderValue};
+use hyper::header::{ACCEPT, CONTENT_TYPE, HeaderValue, WARNING};
 use hyper::{Request, Response, StatusCode};
 use serde_json::{Value, json};
 
@@ -85,19 +85,27 @@ pub async fn handle(api: Arc<Api>, user: User, request: Request<Incoming>) -> Re
             None => respond(Err(StatusError::not_found_path())),
         };
     }
-    let reply = match find_store(&api, &info) {
-        Some(store) => async {
-            namespace_lifecycle(&api, store, &info).await?;
-            resource(store, &info, query.as_deref(), request).await
+    let (reply, warnings) = apimachinery::warning::collect(async {
+        match find_store(&api, &info) {
+            Some(store) => async {
+                namespace_lifecycle(&api, store, &info).await?;
+                resource(store, &info, query.as_deref(), request).await
+            }
+            .await
+            .map(|(code, body)| match table {
+                Some(version) if matches!(info.verb.as_str(), "get" | "list") => (code, as_table(store, version, body)),
+                _ => (code, body),
+            }),
+            None => Err(StatusError::not_found_path()),
         }
-        .await
-        .map(|(code, body)| match table {
-            Some(version) if matches!(info.verb.as_str(), "get" | "list") => (code, as_table(store, version, body)),
-            _ => (code, body),
-        }),
-        None => Err(StatusError::not_found_path()),
-    };
+    })
+    .await;
     let mut response = respond(reply);
+    for warning in warnings {
+        if let Ok(value) = HeaderValue::from_str(&apimachinery::warning::header_value(&warning)) {
+            response.headers_mut().append(WARNING, value);
+        }
+    }
     if let (Some(version), true) = (table, response.status().is_success()) {
         let content_type = format!("application/json;as=Table;v={};g=meta.k8s.io", version.rsplit('/').next().unwrap_or("v1"));
         if let Ok(value) = HeaderValue::from_str(&content_type) {
@@ -330,16 +338,18 @@ async fn resource(store: &Store, info: &RequestInfo, query: Option<&str>, reques
     }
 }
 
-/// Reads `dryRun` from the query: `All`, or absent.
+/// Reads `dryRun` (`All`, or absent) and `fieldValidation` from the query.
 fn write_options(query: Option<&str>) -> Result<WriteOptions, StatusError> {
     let mut options = WriteOptions::default();
     for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
-        if key == "dryRun" {
-            match value.as_ref() {
+        match key.as_ref() {
+            "dryRun" => match value.as_ref() {
                 "All" => options.dry_run = true,
                 "" => {}
                 other => return Err(StatusError::bad_request(format!("Unsupported value: {other:?}: supported values: \"All\""))),
-            }
+            },
+            "fieldValidation" => options.field_validation = FieldValidation::parse(&value)?,
+            _ => {}
         }
     }
     Ok(options)

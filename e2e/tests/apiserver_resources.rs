@@ -154,3 +154,33 @@ fn namespace_lifecycle_as_upstream() -> anyhow::Result<()> {
     ensure!(plane.kubectl(&["get", "namespace", "kube-system"])?.status.success());
     Ok(())
 }
+
+#[test]
+fn field_validation_strict_refuses_and_warn_warns_about_unknown_fields() -> anyhow::Result<()> {
+    let plane = ControlPlane::start()?;
+    let body = r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"NAME","colour":"red"},"data":{"a":"b"},"data2":{"x":"y"}}"#;
+    let post = |name: &str, validation: &str| {
+        let path = format!("/api/v1/namespaces/default/configmaps{validation}");
+        plane.kubectl_stdin(&["create", "--raw", &path, "-f", "-"], &body.replace("NAME", name))
+    };
+    let strict = post("strict", "?fieldValidation=Strict")?;
+    let message = text(&strict.stderr);
+    ensure!(!strict.status.success(), "{message}");
+    let prefix = r#"ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: "#;
+    ensure!(message.contains(prefix) && message.contains(r#"unknown field "metadata.colour""#) && message.contains(r#"unknown field "data2""#), "{message}");
+    ensure!(!plane.kubectl(&["get", "configmap", "strict"])?.status.success(), "a refused create stores nothing");
+
+    let warned = post("warned", "")?;
+    let warnings = text(&warned.stderr);
+    ensure!(warned.status.success(), "{warnings}");
+    ensure!(warnings.contains(r#"Warning: unknown field "data2""#) && warnings.contains(r#"Warning: unknown field "metadata.colour""#), "{warnings}");
+    let stored = plane.kubectl(&["get", "configmap", "warned", "-o", "json"])?;
+    let stored: serde_json::Value = serde_json::from_slice(&stored.stdout)?;
+    ensure!(stored.get("data2").is_none() && stored["data"]["a"] == "b", "{stored}");
+
+    let ignored = post("ignored", "?fieldValidation=Ignore")?;
+    ensure!(ignored.status.success() && !text(&ignored.stderr).contains("Warning"), "{}", text(&ignored.stderr));
+    let bad = post("bad", "?fieldValidation=Loud")?;
+    ensure!(!bad.status.success() && text(&bad.stderr).contains("fieldValidation parameter unsupported"), "{}", text(&bad.stderr));
+    Ok(())
+}

@@ -5,8 +5,11 @@
 //! Objects travel as JSON values, so typed built-ins and schema-driven custom resources go
 //! through the same path.
 
+pub mod decode;
 pub mod meta;
 pub mod scale;
+
+pub use decode::Decoded;
 
 use std::sync::Arc;
 
@@ -25,10 +28,10 @@ use crate::validation;
 /// hooks only with JSON objects whose kind, apiVersion and namespace it has already checked.
 pub trait Strategy: Send + Sync {
     /// Decodes the body as the resource's type and back, so wrongly typed fields are refused
-    /// (400) and unknown ones dropped, as upstream's decoder does. The default keeps the
-    /// object as is (custom resources are checked against their schema instead).
-    fn decode(&self, object: Value) -> Result<Value, String> {
-        Ok(object)
+    /// (400) and unknown ones dropped and reported, as upstream's decoder does (see
+    /// [`decode::typed`]). The default keeps the object as is.
+    fn decode(&self, object: Value) -> Result<Decoded, String> {
+        Ok(object.into())
     }
 
     /// The rule object names must follow (most resources: an RFC 1123 subdomain).
@@ -151,6 +154,34 @@ pub struct DeleteOptions {
 pub struct WriteOptions {
     /// `dryRun=All`: run every check and return the result, but store nothing.
     pub dry_run: bool,
+    /// `fieldValidation`: what unknown fields in the body lead to.
+    pub field_validation: FieldValidation,
+}
+
+/// What unknown fields in a write's body lead to (`fieldValidation`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FieldValidation {
+    /// Dropped silently.
+    Ignore,
+    /// Dropped with a warning per field; upstream's default.
+    #[default]
+    Warn,
+    /// The write fails (400).
+    Strict,
+}
+
+impl FieldValidation {
+    /// Parses the query parameter; empty means the default.
+    pub fn parse(text: &str) -> Result<Self, StatusError> {
+        match text {
+            "Ignore" => Ok(Self::Ignore),
+            "" | "Warn" => Ok(Self::Warn),
+            "Strict" => Ok(Self::Strict),
+            other => Err(StatusError::bad_request(format!(
+                "fieldValidation parameter unsupported: {other:?}: must be one of \"Ignore\", \"Warn\" or \"Strict\""
+            ))),
+        }
+    }
 }
 
 /// The strategy of resources with nothing special: metadata handling only.
@@ -247,13 +278,21 @@ impl Store {
         Ok(())
     }
 
-    /// Runs the strategy's decoder; a failure is upstream's 400 "cannot be handled as".
-    fn decode(&self, object: &mut Value) -> Result<(), StatusError> {
-        let decoded = self.strategy.decode(std::mem::take(object)).map_err(|why| {
-            let kind = &self.resource.kind;
-            StatusError::bad_request(format!("{kind} in version {:?} cannot be handled as a {kind}: {why}", self.resource.version))
-        })?;
-        *object = decoded;
+    /// Runs the strategy's decoder; a failure, or an unknown field under `Strict`, is
+    /// upstream's 400 "cannot be handled as"; under `Warn` each unknown field is a warning.
+    fn decode(&self, object: &mut Value, validation: FieldValidation) -> Result<(), StatusError> {
+        let kind = &self.resource.kind;
+        let cannot_handle = |why: String| StatusError::bad_request(format!("{kind} in version {:?} cannot be handled as a {kind}: {why}", self.resource.version));
+        let decoded = self.strategy.decode(std::mem::take(object)).map_err(cannot_handle)?;
+        let unknown = decoded.unknown_fields.iter().map(|field| format!("unknown field {field:?}"));
+        match validation {
+            FieldValidation::Strict if !decoded.unknown_fields.is_empty() => {
+                return Err(cannot_handle(format!("strict decoding error: {}", unknown.collect::<Vec<_>>().join(", "))));
+            }
+            FieldValidation::Warn => unknown.for_each(crate::warning::add),
+            _ => {}
+        }
+        *object = decoded.object;
         Ok(())
     }
 
@@ -264,9 +303,9 @@ impl Store {
 
     /// Upstream's `BeforeCreate`, in its order: identity, decoding, system fields, strategy
     /// prepare, metadata and strategy validation.
-    fn before_create(&self, object: &mut Value, namespace: &str) -> Result<(), StatusError> {
+    fn before_create(&self, object: &mut Value, namespace: &str, validation: FieldValidation) -> Result<(), StatusError> {
         self.check_identity(object, namespace)?;
-        self.decode(object)?;
+        self.decode(object, validation)?;
         let tracks_generation = self.strategy.tracks_generation();
         if let Some(metadata) = meta::metadata_mut(object) {
             meta::fill_on_create(metadata);
@@ -287,9 +326,9 @@ impl Store {
 
     /// Upstream's `BeforeUpdate`: identity, kept system fields, what `part` may not change
     /// taken from `old`, strategy prepare, generation, validation.
-    fn before_update(&self, object: &mut Value, old: &Value, namespace: &str, part: Part) -> Result<(), StatusError> {
+    fn before_update(&self, object: &mut Value, old: &Value, namespace: &str, part: Part, validation: FieldValidation) -> Result<(), StatusError> {
         self.check_identity(object, namespace)?;
-        self.decode(object)?;
+        self.decode(object, validation)?;
         if let Some(metadata) = meta::metadata_mut(object) {
             meta::keep_on_update(metadata, old);
         }
@@ -319,7 +358,7 @@ impl Store {
 
     /// Creates an object in `namespace` (ignored for cluster-scoped resources).
     pub async fn create(&self, namespace: &str, mut object: Value, options: WriteOptions) -> Result<Value, StatusError> {
-        self.before_create(&mut object, namespace)?;
+        self.before_create(&mut object, namespace, options.field_validation)?;
         let name = meta::get(&object, "name").to_owned();
         if let Some(metadata) = meta::metadata_mut(&mut object) {
             metadata.remove("resourceVersion");
@@ -448,6 +487,7 @@ impl Store {
         namespace: &str,
         name: &str,
         part: Part,
+        validation: FieldValidation,
         old: &Value,
         compute: &mut (dyn FnMut(&Value) -> Result<Value, StatusError> + Send),
     ) -> Result<Value, StatusError> {
@@ -461,7 +501,7 @@ impl Store {
             copy_field(&mut status_only, &updated, "status");
             updated = status_only;
         }
-        self.before_update(&mut updated, old, namespace, part)?;
+        self.before_update(&mut updated, old, namespace, part, validation)?;
         Ok(updated)
     }
 
@@ -479,13 +519,13 @@ impl Store {
         let key = self.resource.key(namespace, name);
         if options.dry_run {
             let old = self.storage.get(&key).await.map_err(|e| self.to_status(name, e))?;
-            return self.next_state(namespace, name, part, &old, compute);
+            return self.next_state(namespace, name, part, options.field_validation, &old, compute);
         }
         let mut failure = None;
         let result = self
             .storage
             .guaranteed_update(&key, &Preconditions::default(), &mut |old| {
-                self.next_state(namespace, name, part, &old, compute).map_err(|status| {
+                self.next_state(namespace, name, part, options.field_validation, &old, compute).map_err(|status| {
                     let error = storage::Error::Conflict { key: key.clone(), reason: status.message.clone() };
                     failure = Some(status);
                     error

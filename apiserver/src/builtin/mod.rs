@@ -27,12 +27,7 @@ pub fn validate_keys(object: &Value, field: &str) -> field::ErrorList {
     errors
 }
 
-/// Decodes `object` as the k8s-openapi type `T` and encodes it back: a wrongly typed field is
-/// an error naming it, an unknown field is dropped.
-pub fn typed<T: serde::de::DeserializeOwned + serde::Serialize>(object: Value) -> Result<Value, String> {
-    let decoded: T = serde_json::from_value(object).map_err(|e| e.to_string())?;
-    serde_json::to_value(decoded).map_err(|e| e.to_string())
-}
+pub use apimachinery::registry::decode::typed;
 
 /// The number of keys in `data` plus `binaryData`, as upstream's DATA column.
 pub fn data_count(object: &Value, fields: &[&str]) -> Value {

@@ -1,6 +1,6 @@
 //! Leases (coordination.k8s.io/v1), the locks of leader election and node heartbeats.
 
-use apimachinery::registry::Strategy;
+use apimachinery::registry::{Decoded, Strategy};
 use apimachinery::table::{self, Column};
 use serde_json::{Value, json};
 
@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 pub struct LeaseStrategy;
 
 impl Strategy for LeaseStrategy {
-    fn decode(&self, object: Value) -> Result<Value, String> {
+    fn decode(&self, object: Value) -> Result<Decoded, String> {
         crate::builtin::typed::<k8s_openapi::api::coordination::v1::Lease>(object)
     }
 

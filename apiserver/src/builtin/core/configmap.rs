@@ -1,7 +1,7 @@
 //! ConfigMaps (core/v1).
 
 use apimachinery::field;
-use apimachinery::registry::Strategy;
+use apimachinery::registry::{Decoded, Strategy};
 use apimachinery::table::{self, Column};
 use serde_json::Value;
 
@@ -11,7 +11,7 @@ use crate::builtin::{data_count, validate_keys};
 pub struct ConfigMapStrategy;
 
 impl Strategy for ConfigMapStrategy {
-    fn decode(&self, object: Value) -> Result<Value, String> {
+    fn decode(&self, object: Value) -> Result<Decoded, String> {
         crate::builtin::typed::<k8s_openapi::api::core::v1::ConfigMap>(object)
     }
 

@@ -1,6 +1,6 @@
 //! Namespaces (core/v1).
 
-use apimachinery::registry::Strategy;
+use apimachinery::registry::{Decoded, Strategy};
 use apimachinery::resource::Resource;
 use apimachinery::table::{self, Column};
 use apimachinery::validation;
@@ -20,7 +20,7 @@ pub const UNDELETABLE: [&str; 3] = ["default", "kube-system", "kube-public"];
 pub struct NamespaceStrategy;
 
 impl Strategy for NamespaceStrategy {
-    fn decode(&self, object: Value) -> Result<Value, String> {
+    fn decode(&self, object: Value) -> Result<Decoded, String> {
         crate::builtin::typed::<k8s_openapi::api::core::v1::Namespace>(object)
     }
 

@@ -1,7 +1,7 @@
 //! Secrets (core/v1).
 
 use apimachinery::field::{self, Path};
-use apimachinery::registry::Strategy;
+use apimachinery::registry::{Decoded, Strategy};
 use apimachinery::table::{self, Column};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -14,7 +14,7 @@ use crate::builtin::{data_count, validate_keys};
 pub struct SecretStrategy;
 
 impl Strategy for SecretStrategy {
-    fn decode(&self, object: Value) -> Result<Value, String> {
+    fn decode(&self, object: Value) -> Result<Decoded, String> {
         crate::builtin::typed::<k8s_openapi::api::core::v1::Secret>(object)
     }
 

@@ -1,6 +1,6 @@
 //! ServiceAccounts (core/v1).
 
-use apimachinery::registry::Strategy;
+use apimachinery::registry::{Decoded, Strategy};
 use apimachinery::table::{self, Column};
 use serde_json::{Value, json};
 
@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 pub struct ServiceAccountStrategy;
 
 impl Strategy for ServiceAccountStrategy {
-    fn decode(&self, object: Value) -> Result<Value, String> {
+    fn decode(&self, object: Value) -> Result<Decoded, String> {
         crate::builtin::typed::<k8s_openapi::api::core::v1::ServiceAccount>(object)
     }
 
