@@ -54,7 +54,7 @@ mod tests {
             "data": {"k": "v"}, "data2": {"x": "y"},
         });
         let decoded = typed::<k8s_openapi::api::core::v1::ConfigMap>(body)?;
-        assert_eq!(decoded.unknown_fields, ["metadata.colour", "data2"]);
+        assert_eq!(decoded.unknown_fields, ["data2", "metadata.colour"], "in the order of the decoded map");
         assert_eq!(decoded.object.get("data2"), None);
         let pod = json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p"}, "spec": {"containers": [{"name": "a", "imagePolicy": 1}]}});
         assert_eq!(typed::<k8s_openapi::api::core::v1::Pod>(pod)?.unknown_fields, ["spec.containers[0].imagePolicy"]);
