@@ -171,6 +171,22 @@ impl StatusError {
         error
     }
 
+    /// 504 `Timeout` when a read asks for a revision the watch cache has not reached, with
+    /// upstream's `ResourceVersionTooLarge` cause and a retry hint.
+    pub fn too_large_resource_version(requested: u64, current: u64) -> Self {
+        let mut error = Self::new(504, "Timeout", format!("Too large resource version: {requested}, current: {current}"));
+        error.details = Some(Box::new(StatusDetails {
+            causes: Some(vec![StatusCause {
+                reason: Some("ResourceVersionTooLarge".to_owned()),
+                message: Some("Too large resource version".to_owned()),
+                ..StatusCause::default()
+            }]),
+            retry_after_seconds: Some(1),
+            ..StatusDetails::default()
+        }));
+        error
+    }
+
     /// 503 when a dependency such as etcd is unavailable.
     pub fn service_unavailable(message: impl Into<String>) -> Self {
         Self::new(503, "ServiceUnavailable", message.into())

@@ -39,12 +39,23 @@ fn filtered(selector: &Selector, event: WatchEvent) -> Option<(&'static str, Val
             Some(("DELETED", gone))
         }
         (EventType::Deleted, true, _) => Some(("DELETED", event.object)),
+        (EventType::Bookmark, _, _) => Some(("BOOKMARK", event.object)),
         _ => None,
     }
 }
 
-fn encode(store: &Store, selector: &Selector, table: Option<&str>, event: Result<WatchEvent, storage::Error>) -> Option<Bytes> {
+fn encode(store: &Store, selector: &Selector, table: Option<&str>, bookmarks: bool, event: Result<WatchEvent, storage::Error>) -> Option<Bytes> {
     match event {
+        Ok(event) if event.event_type == EventType::Bookmark => {
+            if !bookmarks {
+                return None;
+            }
+            // Only a resourceVersion (and annotations), under the resource's own kind.
+            let mut object = event.object;
+            object["kind"] = json!(store.resource().kind);
+            object["apiVersion"] = json!(store.resource().api_version());
+            Some(line("BOOKMARK", &object))
+        }
         Ok(event) => {
             let revision = event.revision;
             let (kind, object) = filtered(selector, event)?;
@@ -61,7 +72,10 @@ fn encode(store: &Store, selector: &Selector, table: Option<&str>, event: Result
 /// Opens the watch (from `query.resource_version`, else the current objects first) and
 /// returns the streaming body; objects are Tables of version `table` if given.
 pub async fn body(store: &Store, namespace: &str, query: Query, table: Option<&'static str>) -> Result<Body, StatusError> {
-    let events = match store.watch(namespace, query.resource_version).await {
+    if query.send_initial_events && !query.allow_bookmarks {
+        return Err(StatusError::unprocessable("allowWatchBookmarks: Forbidden: sendInitialEvents requires setting allowWatchBookmarks to true"));
+    }
+    let events = match store.watch(namespace, query.resource_version, query.send_initial_events).await {
         Ok(events) => events,
         Err(status) if status.code == 410 => {
             // As upstream: the stream opens and says at once that the version is too old.
@@ -71,7 +85,7 @@ pub async fn body(store: &Store, namespace: &str, query: Query, table: Option<&'
         Err(status) => return Err(status),
     };
     let store = store.clone();
-    let selector = query.selector;
+    let (selector, bookmarks) = (query.selector, query.allow_bookmarks);
     let deadline = tokio::time::sleep(query.timeout);
     let mut failed = false;
     let stream = events
@@ -81,7 +95,7 @@ pub async fn body(store: &Store, namespace: &str, query: Query, table: Option<&'
             failed |= event.is_err();
             std::future::ready(go_on)
         })
-        .filter_map(move |event| std::future::ready(encode(&store, &selector, table, event)))
+        .filter_map(move |event| std::future::ready(encode(&store, &selector, table, bookmarks, event)))
         .map(|chunk| Ok::<_, Infallible>(Frame::data(chunk)));
     Ok(StreamBody::new(stream).boxed_unsync())
 }

@@ -184,3 +184,41 @@ fn field_validation_strict_refuses_and_warn_warns_about_unknown_fields() -> anyh
     ensure!(!bad.status.success() && text(&bad.stderr).contains("fieldValidation parameter unsupported"), "{}", text(&bad.stderr));
     Ok(())
 }
+
+#[test]
+fn lists_from_the_watch_cache_and_streamed_initial_events() -> anyhow::Result<()> {
+    let plane = ControlPlane::start()?;
+    let create = |name: &str| plane.kubectl_stdin(&["create", "--validate=false", "-f", "-"], &format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  namespace: default\n"));
+    for name in ["one", "two"] {
+        ensure!(create(name)?.status.success());
+    }
+    let get = |path: &str| -> anyhow::Result<serde_json::Value> {
+        let out = plane.kubectl(&["get", "--raw", path])?;
+        ensure!(out.status.success(), "{path}: {}", text(&out.stderr));
+        Ok(serde_json::from_slice(&out.stdout)?)
+    };
+    let consistent = get("/api/v1/namespaces/default/configmaps")?;
+    let rv: u64 = consistent["metadata"]["resourceVersion"].as_str().unwrap_or_default().parse()?;
+    let names = |list: &serde_json::Value| -> Vec<String> {
+        list["items"].as_array().into_iter().flatten().filter_map(|i| i["metadata"]["name"].as_str().map(str::to_owned)).filter(|n| n != "kube-root-ca.crt").collect()
+    };
+    let cached = get(&format!("/api/v1/namespaces/default/configmaps?resourceVersion={rv}&resourceVersionMatch=NotOlderThan"))?;
+    ensure!(names(&cached) == ["one", "two"], "{cached}");
+    ensure!(names(&get("/api/v1/namespaces/default/configmaps?resourceVersion=0")?) == ["one", "two"]);
+    let too_new = plane.kubectl(&["get", "--raw", &format!("/api/v1/configmaps?resourceVersion={}&resourceVersionMatch=NotOlderThan", rv + 100_000)])?;
+    ensure!(!too_new.status.success() && text(&too_new.stderr).contains("Too large resource version"), "{}", text(&too_new.stderr));
+    let bad = plane.kubectl(&["get", "--raw", "/api/v1/configmaps?resourceVersionMatch=Exact"])?;
+    ensure!(!bad.status.success(), "resourceVersionMatch needs a resourceVersion");
+
+    let path = "/api/v1/namespaces/default/configmaps?watch=true&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan&timeoutSeconds=2";
+    let stream = plane.kubectl(&["get", "--raw", path])?;
+    ensure!(stream.status.success(), "{}", text(&stream.stderr));
+    let events: Vec<serde_json::Value> = text(&stream.stdout).lines().map(serde_json::from_str).collect::<Result<_, _>>()?;
+    let types: Vec<&str> = events.iter().filter_map(|e| e["type"].as_str()).collect();
+    ensure!(types.iter().filter(|t| **t == "ADDED").count() >= 2 && types.last() == Some(&"BOOKMARK"), "{types:?}");
+    let bookmark = &events[events.len() - 1]["object"];
+    ensure!(bookmark["kind"] == "ConfigMap" && bookmark["metadata"]["annotations"]["k8s.io/initial-events-end"] == "true", "{bookmark}");
+    let no_bookmarks = plane.kubectl(&["get", "--raw", "/api/v1/namespaces/default/configmaps?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&timeoutSeconds=1"])?;
+    ensure!(!no_bookmarks.status.success(), "sendInitialEvents needs allowWatchBookmarks");
+    Ok(())
+}

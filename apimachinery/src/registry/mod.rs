@@ -94,6 +94,9 @@ pub trait Strategy: Send + Sync {
     }
 }
 
+/// The annotation of the bookmark that ends a watch's initial events (`sendInitialEvents`).
+pub const INITIAL_EVENTS_END: &str = "k8s.io/initial-events-end";
+
 /// Where a resource keeps what its `scale` subresource (autoscaling/v1 `Scale`) shows, as
 /// JSON pointers: built-ins `/spec/replicas`, `/status/replicas`; custom resources from their
 /// CRD's `specReplicasPath` etc.
@@ -237,6 +240,7 @@ impl Store {
             storage::Error::ResourceVersionTooOld { requested, oldest } => {
                 StatusError::expired(format!("too old resource version: {requested} ({oldest})"))
             }
+            storage::Error::ResourceVersionTooLarge { requested, current } => StatusError::too_large_resource_version(requested, current),
             storage::Error::InvalidContinue(why) => StatusError::bad_request(format!("invalid continue token: {why}")),
             storage::Error::Unavailable(why) => StatusError::service_unavailable(why),
             storage::Error::InvalidObject(why) | storage::Error::Internal(why) => StatusError::internal(why),
@@ -556,20 +560,33 @@ impl Store {
         table::table(api_version, &strategy.table_columns(), objects, &|o| strategy.table_cells(o), list_metadata)
     }
 
-    /// Watches objects in `namespace` (all when empty). From `resource_version` when given;
-    /// otherwise the current objects come first as `Added` events, then the changes.
-    pub async fn watch(&self, namespace: &str, resource_version: Option<u64>) -> Result<storage::WatchStream, StatusError> {
+    /// Watches objects in `namespace` (all when empty). Without a `resource_version` (or with
+    /// 0), or with `send_initial_events`, the current objects come first as `Added` events —
+    /// then, for `send_initial_events`, a bookmark annotated `k8s.io/initial-events-end` —
+    /// and the changes after them; otherwise the changes after `resource_version`.
+    pub async fn watch(&self, namespace: &str, resource_version: Option<u64>, send_initial_events: bool) -> Result<storage::WatchStream, StatusError> {
         let prefix = self.resource.list_prefix(namespace);
         let to_status = |e| self.to_status("", e);
-        let (initial, from) = match resource_version.filter(|rv| *rv > 0) {
-            Some(rv) => (Vec::new(), rv),
-            None => {
-                let page = self.storage.list(&prefix, &ListOptions::default()).await.map_err(to_status)?;
-                let added = page.items.into_iter().map(|object| {
-                    let revision = storage::versioner::resource_version(&object).ok().flatten().unwrap_or(page.revision);
-                    Ok(storage::WatchEvent { event_type: storage::EventType::Added, object, previous: None, revision })
-                });
-                (added.collect::<Vec<_>>(), page.revision)
+        let from = resource_version.filter(|rv| *rv > 0);
+        let (initial, from) = match (from, send_initial_events) {
+            (Some(rv), false) => (Vec::new(), rv),
+            (not_older_than, _) => {
+                // Without a version the state is a consistent read, as upstream.
+                let options = ListOptions { not_older_than, ..ListOptions::default() };
+                let page = self.storage.list(&prefix, &options).await.map_err(to_status)?;
+                let mut events: Vec<_> = page
+                    .items
+                    .into_iter()
+                    .map(|object| {
+                        let revision = storage::versioner::resource_version(&object).ok().flatten().unwrap_or(page.revision);
+                        Ok(storage::WatchEvent { event_type: storage::EventType::Added, object, previous: None, revision })
+                    })
+                    .collect();
+                if send_initial_events {
+                    let end = json!({"metadata": {"resourceVersion": page.revision.to_string(), "annotations": {INITIAL_EVENTS_END: "true"}}});
+                    events.push(Ok(storage::WatchEvent { event_type: storage::EventType::Bookmark, object: end, previous: None, revision: page.revision }));
+                }
+                (events, page.revision)
             }
         };
         let changes = self.storage.watch(&prefix, from, true).await.map_err(to_status)?;

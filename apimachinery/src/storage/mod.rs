@@ -40,6 +40,14 @@ pub enum Error {
         /// The oldest revision still available.
         oldest: u64,
     },
+    /// A read asked for a revision the cache has not reached in time.
+    #[error("too large resource version: {requested}, current: {current}")]
+    ResourceVersionTooLarge {
+        /// The revision asked for.
+        requested: u64,
+        /// The newest revision the cache has.
+        current: u64,
+    },
     /// A stored or given object is not usable.
     #[error("invalid object: {0}")]
     InvalidObject(String),
@@ -94,6 +102,9 @@ impl Preconditions {
 pub struct ListOptions {
     /// Read at exactly this revision; `None` reads the latest (a quorum read).
     pub revision: Option<u64>,
+    /// Any state at least this recent will do (`resourceVersion=0` or `NotOlderThan`), so a
+    /// watch cache may answer from memory; ignored when `revision` is set.
+    pub not_older_than: Option<u64>,
     /// At most this many items; 0 means all.
     pub limit: u64,
     /// A continue token from the previous page.
@@ -122,6 +133,10 @@ pub enum EventType {
     Modified,
     /// Deleted; the object is its last state.
     Deleted,
+    /// No change: the watch has seen everything up to `revision` (the object carries only
+    /// that resourceVersion). Sent by the watch cache now and then so clients can resume
+    /// from a recent version.
+    Bookmark,
 }
 
 /// One change seen by a watch.

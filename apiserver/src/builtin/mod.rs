@@ -45,6 +45,9 @@ pub fn entries() -> Vec<Entry> {
 /// How many recent events a resource's watch cache keeps unless `--watch-cache-sizes` says.
 pub const DEFAULT_WATCH_CACHE_SIZE: usize = 1000;
 
+/// How often idle watchers get a bookmark, as upstream's watch cache.
+pub const BOOKMARK_INTERVAL: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// The stores of every built-in resource, over one storage; `cache_size` gives each
 /// resource's watch cache size (0: watches go straight to etcd).
 pub fn stores(storage: Arc<dyn Storage>, cache_size: &dyn Fn(&Resource) -> usize) -> Vec<Store> {
@@ -53,7 +56,10 @@ pub fn stores(storage: Arc<dyn Storage>, cache_size: &dyn Fn(&Resource) -> usize
         .map(|(resource, strategy)| {
             let storage = match cache_size(&resource) {
                 0 => storage.clone(),
-                size => Arc::new(cacher::cacher(storage.clone(), &resource.list_prefix(""), size)) as Arc<dyn Storage>,
+                capacity => {
+                    let config = cacher::CacheConfig { capacity, bookmark_every: BOOKMARK_INTERVAL };
+                    Arc::new(cacher::cacher(storage.clone(), &resource.list_prefix(""), config)) as Arc<dyn Storage>
+                }
             };
             registry::store(resource, strategy, storage)
         })
