@@ -86,6 +86,9 @@ pub async fn handle(api: Arc<Api>, user: User, request: Request<Incoming>) -> Re
         };
     }
     let (reply, warnings) = apimachinery::warning::collect(async {
+        if is_binding(&info) {
+            return bind(&api, &info, query.as_deref(), request).await;
+        }
         match find_store(&api, &info) {
             Some(store) => async {
                 namespace_lifecycle(&api, store, &info).await?;
@@ -222,6 +225,25 @@ fn find_store<'a>(api: &'a Api, info: &RequestInfo) -> Option<&'a Store> {
             && r.plural == info.resource
             && (info.subresource.is_empty() || r.subresources.contains(&info.subresource))
     })
+}
+
+/// Whether the request binds a pod: `POST pods/<name>/binding` or `POST bindings`.
+fn is_binding(info: &RequestInfo) -> bool {
+    let core_v1 = info.api_group.is_empty() && info.api_version == "v1" && info.verb == "create";
+    core_v1 && ((info.resource == "pods" && info.subresource == "binding") || (info.resource == "bindings" && info.subresource.is_empty()))
+}
+
+/// Binds a pod to a node (the pod is named by the URL, or by the body for `bindings`).
+async fn bind(api: &Api, info: &RequestInfo, query: Option<&str>, request: Request<Incoming>) -> Reply {
+    let pods = api
+        .stores
+        .iter()
+        .find(|s| s.resource().group.is_empty() && s.resource().plural == "pods")
+        .ok_or_else(StatusError::not_found_path)?;
+    let options = write_options(query)?;
+    let binding = body(request).await?;
+    let name = if info.resource == "pods" { info.name.clone() } else { apimachinery::registry::meta::get(&binding, "name").to_owned() };
+    Ok((StatusCode::CREATED, crate::binding::bind(pods, &info.namespace, &name, &binding, options.dry_run).await?))
 }
 
 /// The part of the object a request addresses: the object, or its `status` subresource.

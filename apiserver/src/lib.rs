@@ -4,6 +4,7 @@
 
 mod authentication;
 mod authorization;
+mod binding;
 mod bootstrap;
 mod builtin;
 mod discovery;

@@ -446,6 +446,34 @@ impl Store {
         Ok(scale::to_scale(&updated, &paths))
     }
 
+    /// Changes an object with `change` straight through storage, retried on races, skipping
+    /// the strategy: for subresources such as `pods/binding` that make their own checks and
+    /// change what the main resource may not.
+    pub async fn update_directly(
+        &self,
+        namespace: &str,
+        name: &str,
+        change: &mut (dyn FnMut(Value) -> Result<Value, StatusError> + Send),
+    ) -> Result<Value, StatusError> {
+        let key = self.resource.key(namespace, name);
+        let mut failure = None;
+        let result = self
+            .storage
+            .guaranteed_update(&key, &Preconditions::default(), &mut |current| {
+                change(current).map_err(|status| {
+                    let error = storage::Error::Conflict { key: key.clone(), reason: status.message.clone() };
+                    failure = Some(status);
+                    error
+                })
+            })
+            .await;
+        match (result, failure) {
+            (Ok(updated), _) => Ok(updated),
+            (Err(_), Some(status)) => Err(status),
+            (Err(e), None) => Err(self.to_status(name, e)),
+        }
+    }
+
     /// Fields a field selector may use on this resource.
     pub fn selectable_fields(&self) -> Vec<&str> {
         self.strategy.selectable_fields()
@@ -525,22 +553,9 @@ impl Store {
             let old = self.storage.get(&key).await.map_err(|e| self.to_status(name, e))?;
             return self.next_state(namespace, name, part, options.field_validation, &old, compute);
         }
-        let mut failure = None;
-        let result = self
-            .storage
-            .guaranteed_update(&key, &Preconditions::default(), &mut |old| {
-                self.next_state(namespace, name, part, options.field_validation, &old, compute).map_err(|status| {
-                    let error = storage::Error::Conflict { key: key.clone(), reason: status.message.clone() };
-                    failure = Some(status);
-                    error
-                })
-            })
-            .await;
-        let updated = match (result, failure) {
-            (Ok(updated), _) => updated,
-            (Err(_), Some(status)) => return Err(status),
-            (Err(e), None) => return Err(self.to_status(name, e)),
-        };
+        let updated = self
+            .update_directly(namespace, name, &mut |old| self.next_state(namespace, name, part, options.field_validation, &old, compute))
+            .await?;
         if !meta::deletion_finished(&updated) {
             return Ok(updated);
         }
