@@ -81,7 +81,7 @@ impl Message {
     /// `NamedAny` entries for the object's `x-` keys.
     fn extensions(&mut self, field: u32, object: &Value) {
         for (name, value) in entries(Some(object)).filter(|(k, _)| k.starts_with("x-")) {
-            self.message(field, named(name, |m| m.any(2, Some(value))));
+            self.message(field, named(name, |any| any.bytes(2, value.to_string().as_bytes())));
         }
     }
 }
@@ -343,7 +343,13 @@ mod tests {
         want.extend_from_slice(b"#/definitions/X");
         want.extend_from_slice(&[0x22, 1, b'd']);
         assert!(encoded.starts_with(&want), "{encoded:?}");
-        let text = String::from_utf8_lossy(&encoded);
-        assert!(text.contains("x-kubernetes-group-version-kind") && text.contains(r#"[{"kind":"X"}]"#), "{text}");
+        // vendor_extension (31) → NamedAny{name, value: Any{yaml (2): the JSON text}}.
+        let json = br#"[{"kind":"X"}]"#;
+        let mut any = vec![0x12, json.len() as u8];
+        any.extend_from_slice(json);
+        assert!(encoded.windows(any.len()).any(|w| w == any.as_slice()), "{encoded:?}");
+        let name = b"x-kubernetes-group-version-kind";
+        let position = encoded.windows(name.len()).position(|w| w == name).expect("the extension's name");
+        assert_eq!(encoded[position + name.len()..][..2], [0x12, any.len() as u8], "the Any directly holds the yaml field");
     }
 }

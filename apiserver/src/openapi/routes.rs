@@ -14,7 +14,8 @@ use hyper::{Response, StatusCode};
 use super::{Cache, Encoded};
 use crate::handler::Body;
 
-/// The protobuf media types of `/openapi/v2` (the second is the older spelling).
+/// The protobuf media types of `/openapi/v2`: the one kubectl asks for, whose `@` Go's media
+/// type parser rejects, and the one upstream answers with.
 const V2_PROTOBUF: [&str; 2] = ["application/com.github.proto-openapi.spec.v2@v1.0+protobuf", "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"];
 /// How long a hash-addressed document may be cached: a year, as upstream.
 const IMMUTABLE_FOR: Duration = Duration::from_secs(365 * 24 * 60 * 60);
@@ -26,7 +27,7 @@ pub fn serve(cache: &Cache, stores: &[Store], path: &str, query: Option<&str>, h
     let documents = cache.documents(&resources);
     let accept = headers.get(hyper::header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("*/*");
     let response = match rest {
-        "v2" => match negotiate(accept, &[("application/json", "application/json"), (V2_PROTOBUF[0], V2_PROTOBUF[0]), (V2_PROTOBUF[1], V2_PROTOBUF[0])]) {
+        "v2" => match negotiate(accept, &[("application/json", "application/json"), (V2_PROTOBUF[0], V2_PROTOBUF[1]), (V2_PROTOBUF[1], V2_PROTOBUF[1])]) {
             Some("application/json") => document(&documents.v2_json, "application/json", headers),
             Some(media) => document(&documents.v2_protobuf, media, headers),
             None => empty(StatusCode::NOT_ACCEPTABLE),
@@ -110,8 +111,8 @@ mod tests {
 
     #[test]
     fn kubectls_accept_headers_are_understood() {
-        let v2 = [("application/json", "application/json"), (V2_PROTOBUF[0], V2_PROTOBUF[0]), (V2_PROTOBUF[1], V2_PROTOBUF[0])];
-        assert_eq!(negotiate(V2_PROTOBUF[0], &v2), Some(V2_PROTOBUF[0]));
+        let v2 = [("application/json", "application/json"), (V2_PROTOBUF[0], V2_PROTOBUF[1]), (V2_PROTOBUF[1], V2_PROTOBUF[1])];
+        assert_eq!(negotiate(V2_PROTOBUF[0], &v2), Some(V2_PROTOBUF[1]));
         assert_eq!(negotiate("application/json, */*", &v2), Some("application/json"));
         assert_eq!(negotiate("*/*", &v2), Some("application/json"));
         let json = [("application/json", "application/json")];
