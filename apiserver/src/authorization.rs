@@ -32,6 +32,8 @@ mod tests {
         let allowed = |method: &str, path: &str| authorize(&anonymous, &RequestInfo::parse(method, path, None)).is_ok();
         assert!(allowed("GET", "/healthz") && allowed("GET", "/version"));
         assert!(!allowed("GET", "/api") && !allowed("GET", "/api/v1/secrets") && !allowed("POST", "/healthz"));
+        // OpenAPI is for authenticated users, as upstream's system:discovery grants it.
+        assert!(!allowed("GET", "/openapi/v2") && !allowed("GET", "/openapi/v3/api/v1"));
         let admin = User { name: "kubernetes-admin".into(), groups: vec!["system:masters".into(), "system:authenticated".into()] };
         assert!(authorize(&admin, &RequestInfo::parse("GET", "/api/v1/secrets", None)).is_ok());
         let message = authorize(&anonymous, &RequestInfo::parse("GET", "/api/v1/namespaces/default/secrets", None)).err().map(|e| e.message);

@@ -40,6 +40,8 @@ pub struct Api {
     pub server_address: String,
     /// Set once the system namespaces exist; `/readyz` waits for it.
     pub bootstrapped: std::sync::atomic::AtomicBool,
+    /// The OpenAPI documents of the stores served.
+    pub openapi: crate::openapi::Cache,
 }
 
 impl Api {
@@ -67,6 +69,9 @@ pub async fn handle(api: Arc<Api>, user: User, request: Request<Incoming>) -> Re
         return respond(Err(forbidden));
     }
     if !info.is_resource_request {
+        if let Some(response) = crate::openapi::serve(&api.openapi, &api.stores, &path, query.as_deref(), request.headers()) {
+            return response;
+        }
         let accept = request.headers().get(ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default();
         if let (Some(version), "/api" | "/apis") = (discovery::wanted_aggregated(accept), info.path.trim_end_matches('/')) {
             let document = discovery::aggregated(&api.stores, info.api_prefix == "api", version);

@@ -9,6 +9,7 @@ mod bootstrap;
 mod builtin;
 mod discovery;
 mod handler;
+pub mod openapi;
 pub mod options;
 mod query;
 pub mod server;

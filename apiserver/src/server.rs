@@ -76,6 +76,7 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         storage,
         server_address: SocketAddr::new(advertised, serving.secure_port).to_string(),
         bootstrapped: AtomicBool::new(false),
+        openapi: crate::openapi::Cache::default(),
     });
     let bootstrapping = api.clone();
     tokio::spawn(async move {

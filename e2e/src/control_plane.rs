@@ -112,8 +112,13 @@ impl ControlPlane {
 
     /// Runs `/usr/bin/kubectl` as the cluster admin with `input` on standard input.
     pub fn kubectl_stdin(&self, args: &[&str], input: &str) -> anyhow::Result<Output> {
+        self.kubectl_stdin_with(Path::new(KUBECTL), args, input)
+    }
+
+    /// Runs the given kubectl binary as the cluster admin with `input` on standard input.
+    pub fn kubectl_stdin_with(&self, kubectl: &Path, args: &[&str], input: &str) -> anyhow::Result<Output> {
         use std::io::Write;
-        let mut child = Command::new(KUBECTL)
+        let mut child = Command::new(kubectl)
             .arg(format!("--kubeconfig={}", self.admin_kubeconfig().display()))
             .args(args)
             .env_remove("KUBECONFIG")

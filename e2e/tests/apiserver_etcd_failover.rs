@@ -8,7 +8,7 @@ fn killing_an_etcd_member_fails_no_kubectl_call() -> anyhow::Result<()> {
     let mut plane = ControlPlane::start_with_etcd_members(3)?;
     let create = |plane: &ControlPlane, i: usize| {
         let manifest = format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-{i}\n  namespace: default\ndata:\n  i: \"{i}\"\n");
-        plane.kubectl_stdin(&["create", "--validate=false", "-f", "-"], &manifest)
+        plane.kubectl_stdin(&["create", "-f", "-"], &manifest)
     };
     for i in 0..5 {
         let out = create(&plane, i)?;

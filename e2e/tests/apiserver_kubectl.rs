@@ -28,9 +28,8 @@ fn create_get_delete_with_upstream_errors() -> anyhow::Result<()> {
     let plane = ControlPlane::start()?;
     let run = |args: &[&str]| plane.kubectl(args);
     // kubectl's typed generators (`create namespace`, `create configmap`) send protobuf, which
-    // is not served yet; manifests go as JSON. OpenAPI is not served yet either, hence
-    // --validate=false.
-    let create = |manifest: &str| plane.kubectl_stdin(&["create", "--validate=false", "-f", "-"], manifest);
+    // is not served yet; manifests go as JSON, with kubectl's default field validation.
+    let create = |manifest: &str| plane.kubectl_stdin(&["create", "-f", "-"], manifest);
     let out = create("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n")?;
     ensure!(out.status.success() && text(&out.stdout).trim() == "namespace/team created", "{}{}", text(&out.stderr), plane.apiserver_log());
     ensure!(text(&run(&["get", "namespace", "team", "-o", "jsonpath={.status.phase}"])?.stdout) == "Active");
@@ -81,7 +80,7 @@ fn create_get_delete_with_upstream_errors() -> anyhow::Result<()> {
     let malformed = run(&["-n", "team", "get", "configmaps", "-l", "tier in web"])?;
     ensure!(!malformed.status.success(), "a malformed selector must fail");
 
-    let dry = plane.kubectl_stdin(&["create", "--validate=false", "--dry-run=server", "-f", "-"], &settings("dry").replace("name: settings", "name: dry"))?;
+    let dry = plane.kubectl_stdin(&["create", "--dry-run=server", "-f", "-"], &settings("dry").replace("name: settings", "name: dry"))?;
     ensure!(text(&dry.stdout).trim() == "configmap/dry created (server dry run)", "{}{}", text(&dry.stdout), text(&dry.stderr));
     ensure!(!run(&["-n", "team", "get", "configmap", "dry"])?.status.success(), "a server dry run must store nothing");
     let dry_delete = run(&["-n", "team", "delete", "configmap", "settings", "--dry-run=server"])?;
@@ -114,7 +113,7 @@ fn watch_events(plane: &ControlPlane, query: &str) -> anyhow::Result<Vec<serde_j
 fn watch_replays_from_a_resource_version_and_reports_expiry() -> anyhow::Result<()> {
     // A watch cache window of 4 configmap events, so that a version can fall out of it.
     let plane = ControlPlane::start_with(1, &["--watch-cache-sizes=configmaps#4"])?;
-    let create = |manifest: &str| plane.kubectl_stdin(&["create", "--validate=false", "-f", "-"], manifest);
+    let create = |manifest: &str| plane.kubectl_stdin(&["create", "-f", "-"], manifest);
     create("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: w\n")?;
     let start = text(&plane.kubectl(&["get", "--raw", "/api/v1/namespaces/w/configmaps"])?.stdout);
     let start: serde_json::Value = serde_json::from_str(&start)?;

@@ -29,7 +29,7 @@ fn system_namespaces_exist_after_start() -> anyhow::Result<()> {
 #[test]
 fn secrets_serviceaccounts_and_leases() -> anyhow::Result<()> {
     let plane = ControlPlane::start()?;
-    let create = |manifest: &str| plane.kubectl_stdin(&["create", "--validate=false", "-f", "-"], manifest);
+    let create = |manifest: &str| plane.kubectl_stdin(&["create", "-f", "-"], manifest);
     create("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: app\n")?;
 
     let out = create("apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\n  namespace: app\nstringData:\n  password: hunter2\n")?;
@@ -69,11 +69,11 @@ fn secrets_serviceaccounts_and_leases() -> anyhow::Result<()> {
 #[test]
 fn stale_replace_conflicts_and_oversized_bodies_are_refused() -> anyhow::Result<()> {
     let plane = ControlPlane::start()?;
-    let create = |manifest: &str| plane.kubectl_stdin(&["create", "--validate=false", "-f", "-"], manifest);
+    let create = |manifest: &str| plane.kubectl_stdin(&["create", "-f", "-"], manifest);
     ensure!(create("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cfg\n  namespace: default\ndata:\n  v: \"1\"\n")?.status.success());
     let stale = text(&plane.kubectl(&["get", "configmap", "cfg", "-o", "json"])?.stdout);
     ensure!(plane.kubectl(&["label", "configmap", "cfg", "bump=1"])?.status.success());
-    let replace = plane.kubectl_stdin(&["replace", "--validate=false", "-f", "-"], &stale)?;
+    let replace = plane.kubectl_stdin(&["replace", "-f", "-"], &stale)?;
     let stderr = text(&replace.stderr);
     ensure!(!replace.status.success() && stderr.contains("Error from server (Conflict)") && stderr.contains("the object has been modified"), "{stderr}");
 
@@ -103,7 +103,7 @@ fn kubectl_get_watch_prints_table_rows_as_changes_arrive() -> anyhow::Result<()>
             }
         }
     });
-    let create = |name: &str| plane.kubectl_stdin(&["create", "--validate=false", "-f", "-"], &format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  namespace: default\ndata:\n  a: b\n"));
+    let create = |name: &str| plane.kubectl_stdin(&["create", "-f", "-"], &format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  namespace: default\ndata:\n  a: b\n"));
     let mut seen = Vec::new();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     let mut created = false;
@@ -145,7 +145,7 @@ fn anonymous_callers_get_health_and_version_only() -> anyhow::Result<()> {
 #[test]
 fn namespace_lifecycle_as_upstream() -> anyhow::Result<()> {
     let plane = ControlPlane::start()?;
-    let orphan = plane.kubectl_stdin(&["create", "--validate=false", "-f", "-"], "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: nowhere\n")?;
+    let orphan = plane.kubectl_stdin(&["create", "-f", "-"], "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: nowhere\n")?;
     ensure!(text(&orphan.stderr).contains(r#"namespaces "nowhere" not found"#), "{}", text(&orphan.stderr));
     let system = plane.kubectl(&["delete", "namespace", "kube-system"])?;
     ensure!(text(&system.stderr).contains(r#"namespaces "kube-system" is forbidden: this namespace may not be deleted"#), "{}", text(&system.stderr));
