@@ -188,7 +188,7 @@ fn field_validation_strict_refuses_and_warn_warns_about_unknown_fields() -> anyh
 #[test]
 fn lists_from_the_watch_cache_and_streamed_initial_events() -> anyhow::Result<()> {
     let plane = ControlPlane::start()?;
-    let create = |name: &str| plane.kubectl_stdin(&["create", "--validate=false", "-f", "-"], &format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  namespace: default\n"));
+    let create = |name: &str| plane.kubectl_stdin(&["create", "-f", "-"], &format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n  namespace: default\n"));
     for name in ["one", "two"] {
         ensure!(create(name)?.status.success());
     }
