@@ -78,6 +78,8 @@ pub async fn run(options: Options) -> anyhow::Result<()> {
         bootstrapped: AtomicBool::new(false),
         openapi: crate::openapi::Cache::default(),
     });
+    let warming = api.clone();
+    tokio::task::spawn_blocking(move || warming.openapi.documents_for(&warming.stores));
     let bootstrapping = api.clone();
     tokio::spawn(async move {
         if let Some(namespaces) = bootstrapping.namespaces() {

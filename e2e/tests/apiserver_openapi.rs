@@ -39,6 +39,8 @@ fn explain_prints_upstream_descriptions_and_types() -> anyhow::Result<()> {
             }
         }
     }
+    // The documents are built in the background at start-up; that must not have failed.
+    ensure!(!plane.apiserver_log_text()?.contains("panicked"), "{}", plane.apiserver_log());
     Ok(())
 }
 

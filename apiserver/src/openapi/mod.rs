@@ -18,6 +18,7 @@ mod v3;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use apimachinery::registry::Store;
 use apimachinery::resource::Resource;
 use bytes::Bytes;
 
@@ -91,6 +92,18 @@ impl Cache {
     /// A cache building documents with schemas from `source`.
     pub fn new(source: Arc<dyn SchemaSource>) -> Self {
         Self { source, built: Mutex::new(None) }
+    }
+
+    /// The documents of the resources `stores` serve; building them takes a second or so
+    /// (debug builds), during which the calling tokio worker hands its other tasks over.
+    pub fn documents_for(&self, stores: &[Store]) -> Arc<Documents> {
+        let resources: Vec<&Resource> = stores.iter().map(Store::resource).collect();
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) if runtime.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+                tokio::task::block_in_place(|| self.documents(&resources))
+            }
+            _ => self.documents(&resources),
+        }
     }
 
     /// The documents of `resources`: the cached ones if the list is unchanged, else new ones.

@@ -23,8 +23,7 @@ const IMMUTABLE_FOR: Duration = Duration::from_secs(365 * 24 * 60 * 60);
 /// Answers a request under `/openapi/`, or `None` for other paths.
 pub fn serve(cache: &Cache, stores: &[Store], path: &str, query: Option<&str>, headers: &HeaderMap) -> Option<Response<Body>> {
     let rest = path.strip_prefix("/openapi/")?.trim_end_matches('/');
-    let resources: Vec<_> = stores.iter().map(Store::resource).collect();
-    let documents = cache.documents(&resources);
+    let documents = cache.documents_for(stores);
     let accept = headers.get(hyper::header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("*/*");
     let response = match rest {
         "v2" => match negotiate(accept, &[("application/json", "application/json"), (V2_PROTOBUF[0], V2_PROTOBUF[1]), (V2_PROTOBUF[1], V2_PROTOBUF[1])]) {
