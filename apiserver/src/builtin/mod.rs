@@ -3,6 +3,8 @@
 
 mod coordination;
 pub mod core;
+pub mod object;
+pub mod selectors;
 
 use std::sync::Arc;
 

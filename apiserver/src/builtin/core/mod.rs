@@ -2,7 +2,10 @@
 
 mod configmap;
 pub mod namespace;
+mod node;
+mod resources;
 mod secret;
+pub mod service;
 mod serviceaccount;
 
 use std::sync::Arc;
@@ -19,5 +22,10 @@ pub fn entries() -> Vec<Entry> {
         (v1("ConfigMap", "configmaps", true).short_names(&["cm"]), Arc::new(configmap::ConfigMapStrategy)),
         (v1("Secret", "secrets", true), Arc::new(secret::SecretStrategy)),
         (v1("ServiceAccount", "serviceaccounts", true).short_names(&["sa"]), Arc::new(serviceaccount::ServiceAccountStrategy)),
+        (node::resource(v1("Node", "nodes", false).short_names(&["no"]).subresources(&["status"])), Arc::new(node::NodeStrategy)),
+        (
+            v1("Service", "services", true).short_names(&["svc"]).categories(&["all"]).subresources(&["status"]),
+            Arc::new(service::ServiceStrategy::default()),
+        ),
     ]
 }
