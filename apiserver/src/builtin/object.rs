@@ -78,6 +78,27 @@ pub fn immutable(new: &Value, old: &Value, pointer: &str, path: &str) -> field::
     vec![field::Error::invalid(&Path::new(path), now.cloned().unwrap_or(Value::Null), "field is immutable")]
 }
 
+/// The fields of `spec` (all, or only `keys`) that differ between `old` and `new`, as
+/// `-` / `+` lines, in the spirit of the diff upstream appends to "spec is immutable"
+/// errors (upstream's exact layout comes from a diff library and is not reproduced).
+pub fn spec_diff(old: &Value, new: &Value, keys: &[&str]) -> String {
+    let spec = |v: &Value| v.get("spec").and_then(Value::as_object).cloned().unwrap_or_default();
+    let (before, after) = (spec(old), spec(new));
+    let mut names: Vec<&String> = before.keys().chain(after.keys()).filter(|k| keys.is_empty() || keys.contains(&k.as_str())).collect();
+    names.sort();
+    names.dedup();
+    let mut lines = Vec::new();
+    for name in names.into_iter().filter(|n| before.get(*n) != after.get(*n)) {
+        if let Some(value) = before.get(name) {
+            lines.push(format!("-  {name:?}: {value}"));
+        }
+        if let Some(value) = after.get(name) {
+            lines.push(format!("+  {name:?}: {value}"));
+        }
+    }
+    lines.join("\n")
+}
+
 /// Field errors for each message a name or value check returned.
 pub fn invalid_each(path: &Path, value: &str, messages: Vec<String>) -> field::ErrorList {
     messages.into_iter().map(|message| field::Error::invalid(path, value, message)).collect()
