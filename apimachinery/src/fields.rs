@@ -18,7 +18,7 @@ struct Requirement {
 /// Where a selectable field is read. A resource's extra field is either a path
 /// (`spec.nodeName`) or a name with fallback paths, `name=first.path|second.path`, for a
 /// value upstream computes (events' `source`: `source.component`, else `reportingComponent`).
-fn paths_of<'a>(field: &str, extra: &[&'a str]) -> Option<Vec<String>> {
+fn paths_of(field: &str, extra: &[&str]) -> Option<Vec<String>> {
     if FIELDS.contains(&field) {
         return Some(vec![field.to_owned()]);
     }

@@ -16,11 +16,11 @@ use super::{ListOptions, ListPage, Preconditions, Result, Storage, TryUpdate, Wa
 
 /// How one resource converts between the version it is served in and the one it is stored in.
 pub trait Conversion: Send + Sync {
-    /// From the served version to the stored one.
-    fn to_storage(&self, object: Value) -> Value;
+    /// Encodes a served object in the stored version.
+    fn encode(&self, object: Value) -> Value;
 
-    /// From the stored version to the served one.
-    fn from_storage(&self, object: Value) -> Value;
+    /// Decodes a stored object into the served version.
+    fn decode(&self, object: Value) -> Value;
 }
 
 /// A [`Storage`] that converts every object between the served and the stored version.
@@ -36,19 +36,19 @@ pub fn converting(inner: Arc<dyn Storage>, conversion: Arc<dyn Conversion>) -> C
 
 impl Converting {
     fn served(&self, object: Value) -> Value {
-        self.conversion.from_storage(object)
+        self.conversion.decode(object)
     }
 }
 
 /// A watch event in the served version.
 fn served_event(conversion: &dyn Conversion, event: WatchEvent) -> WatchEvent {
-    WatchEvent { object: conversion.from_storage(event.object), previous: event.previous.map(|p| conversion.from_storage(p)), ..event }
+    WatchEvent { object: conversion.decode(event.object), previous: event.previous.map(|p| conversion.decode(p)), ..event }
 }
 
 #[async_trait::async_trait]
 impl Storage for Converting {
     async fn create(&self, key: &str, object: Value) -> Result<Value> {
-        self.inner.create(key, self.conversion.to_storage(object)).await.map(|o| self.served(o))
+        self.inner.create(key, self.conversion.encode(object)).await.map(|o| self.served(o))
     }
 
     async fn get(&self, key: &str) -> Result<Value> {
@@ -62,7 +62,7 @@ impl Storage for Converting {
 
     async fn guaranteed_update(&self, key: &str, preconditions: &Preconditions, try_update: &mut TryUpdate<'_>) -> Result<Value> {
         let conversion = self.conversion.clone();
-        let mut converted = |stored: Value| try_update(conversion.from_storage(stored)).map(|next| conversion.to_storage(next));
+        let mut converted = |stored: Value| try_update(conversion.decode(stored)).map(|next| conversion.encode(next));
         self.inner.guaranteed_update(key, preconditions, &mut converted).await.map(|o| self.served(o))
     }
 

@@ -85,11 +85,11 @@ pub fn port_name(value: &str) -> Vec<String> {
     if !value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
         errors.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)".to_owned());
     }
-    if value.contains("--") {
-        errors.push("must not contain consecutive hyphens".to_owned());
-    }
     if !value.bytes().any(|b| b.is_ascii_lowercase()) {
         errors.push("must contain at least one letter (a-z)".to_owned());
+    }
+    if value.contains("--") {
+        errors.push("must not contain consecutive hyphens".to_owned());
     }
     if value.starts_with('-') || value.ends_with('-') {
         errors.push("must not begin or end with a hyphen".to_owned());

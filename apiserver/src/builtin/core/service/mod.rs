@@ -9,6 +9,7 @@ use apimachinery::registry::Strategy;
 use apimachinery::table::{self, Column};
 use serde_json::{Value, json};
 
+pub use self::validation::validate_port_number_or_name;
 use self::allocation::ServiceNetwork;
 use crate::builtin::object::{self, items, text, texts};
 
