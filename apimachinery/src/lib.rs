@@ -9,6 +9,7 @@ pub mod field;
 pub mod labels;
 pub mod fields;
 pub mod patch;
+pub mod quantity;
 pub mod registry;
 pub mod request_info;
 pub mod resource;

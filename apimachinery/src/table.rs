@@ -21,6 +21,18 @@ pub struct Column {
     pub priority: i32,
 }
 
+impl Column {
+    /// A column of `type_` cells (`string`, `integer`, `boolean`, `date`) shown by default.
+    pub const fn new(name: &'static str, type_: &'static str, description: &'static str) -> Self {
+        Self { name, type_, format: "", description, priority: 0 }
+    }
+
+    /// The same column, shown only with `-o wide`.
+    pub const fn wide(self) -> Self {
+        Self { priority: 1, ..self }
+    }
+}
+
 /// The name column every table starts with.
 pub const NAME: Column = Column {
     name: "Name",
@@ -39,6 +51,21 @@ pub const AGE: Column = Column {
     priority: 0,
 };
 
+/// The second column of upstream's default table, for resources without a printer of
+/// their own (roles, limit ranges): the creation time itself.
+pub const CREATED_AT: Column = Column {
+    name: "Created At",
+    type_: "date",
+    format: "",
+    description: "CreationTimestamp is a timestamp representing the server time when this object was created.",
+    priority: 0,
+};
+
+/// The creation time as upstream's default table prints it (RFC 3339, UTC).
+pub fn created_at_cell(object: &Value) -> Value {
+    object.pointer("/metadata/creationTimestamp").cloned().unwrap_or(Value::Null)
+}
+
 /// The object's name, for the name column.
 pub fn name_cell(object: &Value) -> Value {
     object.pointer("/metadata/name").cloned().unwrap_or(Value::Null)
@@ -46,11 +73,67 @@ pub fn name_cell(object: &Value) -> Value {
 
 /// The object's age as upstream prints it (`45s`, `5m30s`, `3h`, `12d`), or `<unknown>`.
 pub fn age_cell(object: &Value) -> Value {
-    let created = object.pointer("/metadata/creationTimestamp").and_then(Value::as_str);
-    match created.and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok()) {
-        Some(created) => Value::String(human_duration((OffsetDateTime::now_utc() - created).whole_seconds())),
-        None => Value::String("<unknown>".into()),
+    Value::String(since(object.pointer("/metadata/creationTimestamp").and_then(Value::as_str)))
+}
+
+/// The time since an RFC 3339 timestamp as upstream prints it, or `<unknown>` without one.
+pub fn since(timestamp: Option<&str>) -> String {
+    match timestamp.and_then(|t| OffsetDateTime::parse(t, &Rfc3339).ok()) {
+        Some(then) => human_duration((OffsetDateTime::now_utc() - then).whole_seconds()),
+        None => "<unknown>".into(),
     }
+}
+
+/// A label map as upstream's `labels.FormatLabels` prints it: `a=1,b=2`, or `<none>`.
+pub fn labels_text(labels: Option<&Value>) -> String {
+    let mut pairs: Vec<String> = labels
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(key, value)| format!("{key}={}", value.as_str().unwrap_or_default()))
+        .collect();
+    pairs.sort();
+    if pairs.is_empty() { "<none>".into() } else { pairs.join(",") }
+}
+
+/// One `matchExpressions` entry as a selector requirement string, with its key.
+fn expression_text(expression: &Value) -> Option<(String, String)> {
+    let key = expression.get("key")?.as_str()?.to_owned();
+    let mut values: Vec<&str> = expression.get("values").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str).collect();
+    values.sort_unstable();
+    let text = match expression.get("operator")?.as_str()? {
+        "In" => format!("{key} in ({})", values.join(",")),
+        "NotIn" => format!("{key} notin ({})", values.join(",")),
+        "Exists" => key.clone(),
+        "DoesNotExist" => format!("!{key}"),
+        _ => return None,
+    };
+    Some((key, text))
+}
+
+/// A `LabelSelector` as upstream's `FormatLabelSelector` prints it: requirements sorted by
+/// key (`app=web,tier in (a,b),!legacy`), `<none>` when it selects everything or nothing,
+/// `<error>` when malformed.
+pub fn selector_text(selector: Option<&Value>) -> String {
+    let labels = selector.and_then(|s| s.get("matchLabels")).and_then(Value::as_object).into_iter().flatten();
+    let mut requirements: Vec<(String, String)> =
+        labels.map(|(key, value)| (key.clone(), format!("{key}={}", value.as_str().unwrap_or_default()))).collect();
+    for expression in selector.and_then(|s| s.get("matchExpressions")).and_then(Value::as_array).into_iter().flatten() {
+        match expression_text(expression) {
+            Some(requirement) => requirements.push(requirement),
+            None => return "<error>".into(),
+        }
+    }
+    requirements.sort();
+    let text: Vec<String> = requirements.into_iter().map(|(_, text)| text).collect();
+    if text.is_empty() { "<none>".into() } else { text.join(",") }
+}
+
+/// Up to `max` of `items` joined by commas, then upstream's ` + N more...` for the rest of
+/// `total`.
+pub fn abbreviated(items: &[String], total: usize, max: usize) -> String {
+    let shown = items.iter().take(max).cloned().collect::<Vec<_>>().join(",");
+    if total > max { format!("{shown} + {} more...", total - max) } else { shown }
 }
 
 /// Upstream's `HumanDuration`: precise when short, coarser as it grows.
@@ -127,5 +210,22 @@ mod tests {
         assert!(t["rows"][0]["cells"][1].as_str().is_some_and(|a| a.ends_with('y') || a.contains('y')));
         assert_eq!(t["rows"][0]["object"]["kind"], "PartialObjectMetadata");
         assert_eq!(t["columnDefinitions"][0]["format"], "name");
+    }
+
+    #[test]
+    fn labels_and_selectors_print_like_upstream() {
+        assert_eq!(labels_text(Some(&json!({"b": "2", "a": "1"}))), "a=1,b=2");
+        assert_eq!(labels_text(None), "<none>");
+        let selector = json!({"matchLabels": {"tier": "web"}, "matchExpressions": [
+            {"key": "env", "operator": "In", "values": ["prod", "dev"]},
+            {"key": "legacy", "operator": "DoesNotExist"},
+        ]});
+        assert_eq!(selector_text(Some(&selector)), "env in (dev,prod),!legacy,tier=web");
+        assert_eq!(selector_text(Some(&json!({}))), "<none>");
+        assert_eq!(selector_text(Some(&json!({"matchExpressions": [{"key": "a", "operator": "Near"}]}))), "<error>");
+        let items: Vec<String> = ["a", "b", "c", "d"].map(String::from).to_vec();
+        assert_eq!(abbreviated(&items, 5, 3), "a,b,c + 2 more...");
+        assert_eq!(abbreviated(&items[..2], 2, 3), "a,b");
+        assert_eq!(Column::new("Value", "integer", "").wide().priority, 1);
     }
 }

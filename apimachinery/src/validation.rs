@@ -1,6 +1,9 @@
 //! Upstream's name and label checks, returning its messages (an empty list means valid).
 
+pub mod net;
+
 const DNS1123_LABEL_FMT: &str = "[a-z0-9]([-a-z0-9]*[a-z0-9])?";
+const DNS1035_LABEL_FMT: &str = "[a-z]([-a-z0-9]*[a-z0-9])?";
 const LABEL_VALUE_FMT: &str = "(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?";
 const QUALIFIED_NAME_FMT: &str = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
 
@@ -93,6 +96,59 @@ pub fn qualified_name(value: &str) -> Vec<String> {
     errors
 }
 
+/// A DNS-1035 label: service names (a letter first).
+pub fn dns1035_label(value: &str) -> Vec<String> {
+    let mut errors = Vec::new();
+    if value.len() > 63 {
+        errors.push(too_long(63));
+    }
+    if !is_label(value) || !value.starts_with(|c: char| c.is_ascii_lowercase()) {
+        errors.push(format!(
+            "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '{DNS1035_LABEL_FMT}')"
+        ));
+    }
+    errors
+}
+
+/// A name that is safe as one path segment: RBAC objects and events (anything but `.`, `..`
+/// and names holding `/` or `%`).
+pub fn path_segment_name(value: &str) -> Vec<String> {
+    if value == "." || value == ".." {
+        return vec![format!("may not be '{value}'")];
+    }
+    ["/", "%"].iter().filter(|bad| value.contains(**bad)).map(|bad| format!("may not contain '{bad}'")).collect()
+}
+
+/// A wildcard subdomain such as `*.example.com` (ingress hosts).
+pub fn wildcard_dns1123_subdomain(value: &str) -> Vec<String> {
+    let mut errors = Vec::new();
+    if value.len() > 253 {
+        errors.push(too_long(253));
+    }
+    if !value.strip_prefix("*.").is_some_and(|rest| rest.split('.').all(is_label)) {
+        errors.push(format!(
+            "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character (e.g. '*.example.com', regex used for validation is '\\*\\.{DNS1123_LABEL_FMT}(\\.{DNS1123_LABEL_FMT})*')"
+        ));
+    }
+    errors
+}
+
+/// A domain-prefixed path such as `example.com/my-controller` (controller names).
+pub fn domain_prefixed_path(value: &str) -> Vec<String> {
+    match value.split_once('/') {
+        Some((host, path)) if !host.is_empty() && !path.is_empty() => {
+            dns1123_subdomain(host).into_iter().chain(path_characters(path)).collect()
+        }
+        _ => vec!["must be a domain-prefixed path (such as \"acme.io/foo\")".to_owned()],
+    }
+}
+
+/// Upstream's check of the path part of a domain-prefixed path.
+fn path_characters(path: &str) -> Option<String> {
+    let valid = path.bytes().all(|b| b.is_ascii_alphanumeric() || b"/-._~%!$&'()*+,;=:".contains(&b));
+    (!valid).then(|| "Invalid path (regex used for validation is '[A-Za-z0-9/\\-._~%!$&'()*+,;=:]+')".to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,6 +163,15 @@ mod tests {
         }
         assert!(dns1123_label("a.b").iter().any(|e| e.contains("RFC 1123 label")));
         assert!(dns1123_subdomain(&"a".repeat(254)).contains(&too_long(253)));
+        assert!(dns1035_label("web-1").is_empty());
+        assert!(dns1035_label("1web").iter().any(|e| e.starts_with("a DNS-1035 label")));
+        assert!(path_segment_name("system:controller:x").is_empty());
+        assert_eq!(path_segment_name("a/b%c"), ["may not contain '/'", "may not contain '%'"]);
+        assert_eq!(path_segment_name(".."), ["may not be '..'"]);
+        assert!(wildcard_dns1123_subdomain("*.example.com").is_empty());
+        assert_eq!(wildcard_dns1123_subdomain("example.com").len(), 1);
+        assert!(domain_prefixed_path("k8s.io/ingress-nginx").is_empty());
+        assert_eq!(domain_prefixed_path("nginx"), ["must be a domain-prefixed path (such as \"acme.io/foo\")"]);
     }
 
     #[test]

@@ -65,7 +65,9 @@ pub trait Strategy: Send + Sync {
         vec![table::name_cell(object), table::age_cell(object)]
     }
 
-    /// Fields a field selector may use beyond `metadata.name` and `metadata.namespace`.
+    /// Fields a field selector may use beyond `metadata.name` and `metadata.namespace`: a
+    /// dotted path (`spec.nodeName`), or `name=path|path` for a field read from the first
+    /// of several paths that has a value (see [`crate::fields`]).
     fn selectable_fields(&self) -> Vec<&str> {
         Vec::new()
     }
@@ -79,6 +81,12 @@ pub trait Strategy: Send + Sync {
     /// Where the `scale` subresource reads and writes, for resources that have one.
     fn scale(&self) -> Option<ScalePaths> {
         None
+    }
+
+    /// Whether a create keeps the `status` it is given even though the resource has a status
+    /// subresource (nodes: the kubelet registers a node with its status).
+    fn keeps_status_on_create(&self) -> bool {
+        false
     }
 
     /// Validates a write through the `status` subresource beyond its metadata.
@@ -318,6 +326,7 @@ impl Store {
             }
         }
         if self.has_status()
+            && !self.strategy.keeps_status_on_create()
             && let Some(map) = object.as_object_mut()
         {
             map.remove("status");

@@ -7,6 +7,7 @@
 
 pub mod cacher;
 pub mod continue_token;
+pub mod converting;
 pub mod etcd3;
 pub mod versioner;
 

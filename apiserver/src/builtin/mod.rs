@@ -1,8 +1,19 @@
 //! The built-in resources: one module per API group, one strategy module per resource, and
 //! one [`Entry`] each in its group's `entries()`.
 
+mod certificates;
+mod cohabiting;
 mod coordination;
 pub mod core;
+mod discovery;
+pub mod events;
+mod networking;
+pub mod object;
+mod policy;
+mod rbac;
+mod scheduling;
+pub mod selectors;
+mod storage;
 
 use std::sync::Arc;
 
@@ -39,7 +50,21 @@ pub type Entry = (Resource, Arc<dyn Strategy>);
 
 /// Every built-in resource.
 pub fn entries() -> Vec<Entry> {
-    [core::entries(), coordination::entries()].into_iter().flatten().collect()
+    [
+        core::entries(),
+        coordination::entries(),
+        discovery::entries(),
+        events::entries(),
+        policy::entries(),
+        networking::entries(),
+        rbac::entries(),
+        certificates::entries(),
+        scheduling::entries(),
+        storage::entries(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// How many recent events a resource's watch cache keeps unless `--watch-cache-sizes` says.
@@ -61,6 +86,7 @@ pub fn stores(storage: Arc<dyn Storage>, cache_size: &dyn Fn(&Resource) -> usize
                     Arc::new(cacher::cacher(storage.clone(), &resource.list_prefix(""), config)) as Arc<dyn Storage>
                 }
             };
+            let storage = cohabiting::storage(&resource, storage);
             registry::store(resource, strategy, storage)
         })
         .collect()

@@ -1,8 +1,17 @@
 //! The core group (`/api/v1`).
 
 mod configmap;
+mod endpoints;
+pub mod event;
+mod limitrange;
 pub mod namespace;
+mod node;
+mod persistentvolume;
+mod persistentvolumeclaim;
+mod resourcequota;
+mod resources;
 mod secret;
+pub mod service;
 mod serviceaccount;
 
 use std::sync::Arc;
@@ -19,5 +28,22 @@ pub fn entries() -> Vec<Entry> {
         (v1("ConfigMap", "configmaps", true).short_names(&["cm"]), Arc::new(configmap::ConfigMapStrategy)),
         (v1("Secret", "secrets", true), Arc::new(secret::SecretStrategy)),
         (v1("ServiceAccount", "serviceaccounts", true).short_names(&["sa"]), Arc::new(serviceaccount::ServiceAccountStrategy)),
+        (node::resource(v1("Node", "nodes", false).short_names(&["no"]).subresources(&["status"])), Arc::new(node::NodeStrategy)),
+        (
+            v1("Service", "services", true).short_names(&["svc"]).categories(&["all"]).subresources(&["status"]),
+            Arc::new(service::ServiceStrategy::default()),
+        ),
+        (v1("Endpoints", "endpoints", true).short_names(&["ep"]), Arc::new(endpoints::EndpointsStrategy)),
+        (v1("Event", "events", true).short_names(&["ev"]), Arc::new(event::EventStrategy)),
+        (v1("LimitRange", "limitranges", true).short_names(&["limits"]), Arc::new(limitrange::LimitRangeStrategy)),
+        (v1("ResourceQuota", "resourcequotas", true).short_names(&["quota"]).subresources(&["status"]), Arc::new(resourcequota::ResourceQuotaStrategy)),
+        (
+            v1("PersistentVolume", "persistentvolumes", false).short_names(&["pv"]).subresources(&["status"]),
+            Arc::new(persistentvolume::PersistentVolumeStrategy),
+        ),
+        (
+            v1("PersistentVolumeClaim", "persistentvolumeclaims", true).short_names(&["pvc"]).subresources(&["status"]),
+            Arc::new(persistentvolumeclaim::PersistentVolumeClaimStrategy),
+        ),
     ]
 }

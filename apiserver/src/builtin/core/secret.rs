@@ -48,6 +48,10 @@ impl Strategy for SecretStrategy {
         errors
     }
 
+    fn selectable_fields(&self) -> Vec<&str> {
+        vec!["type"]
+    }
+
     fn table_columns(&self) -> Vec<Column> {
         let kind = Column { name: "Type", type_: "string", format: "", description: "Used to facilitate programmatic handling of secret data.", priority: 0 };
         let data = Column { name: "Data", type_: "string", format: "", description: "Data contains the secret data.", priority: 0 };
