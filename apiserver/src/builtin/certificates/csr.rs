@@ -6,7 +6,7 @@
 //! declared, and served once the handler learns subresources other than `status`.
 
 use apimachinery::field::{self, Path};
-use apimachinery::registry::Strategy;
+use apimachinery::registry::{Decoded, Strategy};
 use apimachinery::table::{self, Column};
 use apimachinery::validation;
 use base64::Engine;
@@ -52,7 +52,7 @@ const MIN_EXPIRATION_SECONDS: i64 = 600;
 pub struct CertificateSigningRequestStrategy;
 
 impl Strategy for CertificateSigningRequestStrategy {
-    fn decode(&self, object: Value) -> Result<Value, String> {
+    fn decode(&self, object: Value) -> Result<Decoded, String> {
         crate::builtin::typed::<k8s_openapi::api::certificates::v1::CertificateSigningRequest>(object)
     }
 

@@ -1,7 +1,7 @@
 //! Endpoints (core/v1): a service's backing addresses, as the endpoints controller writes them.
 
 use apimachinery::field::{self, Path};
-use apimachinery::registry::Strategy;
+use apimachinery::registry::{Decoded, Strategy};
 use apimachinery::table::{self, Column};
 use apimachinery::validation::{self, net};
 use serde_json::{Value, json};
@@ -17,7 +17,7 @@ const SHOWN: usize = 3;
 pub struct EndpointsStrategy;
 
 impl Strategy for EndpointsStrategy {
-    fn decode(&self, object: Value) -> Result<Value, String> {
+    fn decode(&self, object: Value) -> Result<Decoded, String> {
         crate::builtin::typed::<k8s_openapi::api::core::v1::Endpoints>(object)
     }
 

@@ -3,7 +3,7 @@
 //! events.k8s.io rules when asked.
 
 use apimachinery::field::{self, Path};
-use apimachinery::registry::Strategy;
+use apimachinery::registry::{Decoded, Strategy};
 use apimachinery::table::{self, Column};
 use apimachinery::validation;
 use serde_json::{Value, json};
@@ -39,7 +39,7 @@ const IMMUTABLE: [(&str, &str); 14] = [
 pub struct EventStrategy;
 
 impl Strategy for EventStrategy {
-    fn decode(&self, object: Value) -> Result<Value, String> {
+    fn decode(&self, object: Value) -> Result<Decoded, String> {
         crate::builtin::typed::<k8s_openapi::api::core::v1::Event>(object)
     }
 

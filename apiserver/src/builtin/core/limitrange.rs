@@ -3,7 +3,7 @@
 
 use apimachinery::field::{self, Path};
 use apimachinery::quantity::Quantity;
-use apimachinery::registry::Strategy;
+use apimachinery::registry::{Decoded, Strategy};
 use apimachinery::table::{self, Column};
 use apimachinery::validation;
 use serde_json::{Map, Value};
@@ -21,11 +21,11 @@ const LISTS: [&str; 5] = ["max", "min", "default", "defaultRequest", "maxLimitRe
 pub struct LimitRangeStrategy;
 
 impl Strategy for LimitRangeStrategy {
-    fn decode(&self, object: Value) -> Result<Value, String> {
+    fn decode(&self, object: Value) -> Result<Decoded, String> {
         let mut range = crate::builtin::typed::<k8s_openapi::api::core::v1::LimitRange>(object)?;
-        for i in 0..items(&range, "/spec/limits").len() {
+        for i in 0..items(&range.object, "/spec/limits").len() {
             for list in LISTS {
-                resources::canonicalize(&mut range, &format!("/spec/limits/{i}/{list}"))?;
+                resources::canonicalize(&mut range.object, &format!("/spec/limits/{i}/{list}"))?;
             }
         }
         Ok(range)
@@ -161,7 +161,7 @@ mod tests {
     fn container_limits_get_upstreams_defaults() -> Result<(), String> {
         let mut range = LimitRangeStrategy.decode(json!({"metadata": {"name": "l"}, "spec": {"limits": [
             {"type": "Container", "max": {"cpu": "2", "memory": "1024Mi"}, "min": {"cpu": "100m"}, "default": {"cpu": "1"}},
-        ]}}))?;
+        ]}}))?.object;
         LimitRangeStrategy.prepare_for_create(&mut range);
         assert_eq!(range["spec"]["limits"][0]["default"], json!({"cpu": "1", "memory": "1Gi"}));
         assert_eq!(range["spec"]["limits"][0]["defaultRequest"], json!({"cpu": "1", "memory": "1Gi"}));

@@ -1,7 +1,7 @@
 //! Nodes (core/v1), stored under upstream's historic `/minions` prefix.
 
 use apimachinery::field::{self, Path};
-use apimachinery::registry::Strategy;
+use apimachinery::registry::{Decoded, Strategy};
 use apimachinery::resource::Resource;
 use apimachinery::table::{self, Column};
 use apimachinery::validation::{self, net};
@@ -28,10 +28,10 @@ const NODE_UPDATE_PODCIDR: &str = "node updates may not change podCIDR except fr
 pub struct NodeStrategy;
 
 impl Strategy for NodeStrategy {
-    fn decode(&self, object: Value) -> Result<Value, String> {
+    fn decode(&self, object: Value) -> Result<Decoded, String> {
         let mut node = crate::builtin::typed::<k8s_openapi::api::core::v1::Node>(object)?;
-        resources::canonicalize(&mut node, "/status/capacity")?;
-        resources::canonicalize(&mut node, "/status/allocatable")?;
+        resources::canonicalize(&mut node.object, "/status/capacity")?;
+        resources::canonicalize(&mut node.object, "/status/allocatable")?;
         Ok(node)
     }
 
@@ -265,7 +265,7 @@ mod tests {
 
     #[test]
     fn allocatable_defaults_to_capacity_and_quantities_are_canonical() -> Result<(), String> {
-        let mut node = NodeStrategy.decode(json!({"metadata": {"name": "n"}, "status": {"capacity": {"memory": "2048Mi", "cpu": "4"}}}))?;
+        let mut node = NodeStrategy.decode(json!({"metadata": {"name": "n"}, "status": {"capacity": {"memory": "2048Mi", "cpu": "4"}}}))?.object;
         NodeStrategy.prepare_for_create(&mut node);
         assert_eq!(node["status"]["allocatable"], json!({"memory": "2Gi", "cpu": "4"}));
         Ok(())

@@ -2,7 +2,7 @@
 //! class and volume mode.
 
 use apimachinery::field::{self, Path};
-use apimachinery::registry::Strategy;
+use apimachinery::registry::{Decoded, Strategy};
 use apimachinery::table::{self, Column};
 use apimachinery::validation;
 use serde_json::{Value, json};
@@ -48,9 +48,9 @@ pub const SOURCES: [&str; 22] = [
 pub struct PersistentVolumeStrategy;
 
 impl Strategy for PersistentVolumeStrategy {
-    fn decode(&self, object: Value) -> Result<Value, String> {
+    fn decode(&self, object: Value) -> Result<Decoded, String> {
         let mut volume = crate::builtin::typed::<k8s_openapi::api::core::v1::PersistentVolume>(object)?;
-        resources::canonicalize(&mut volume, "/spec/capacity")?;
+        resources::canonicalize(&mut volume.object, "/spec/capacity")?;
         Ok(volume)
     }
 

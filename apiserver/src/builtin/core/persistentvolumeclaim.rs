@@ -1,7 +1,7 @@
 //! PersistentVolumeClaims (core/v1).
 
 use apimachinery::field::{self, Path};
-use apimachinery::registry::Strategy;
+use apimachinery::registry::{Decoded, Strategy};
 use apimachinery::table::{self, Column};
 use serde_json::{Value, json};
 
@@ -19,10 +19,10 @@ const IMMUTABLE_SPEC: &str = "spec is immutable after creation except resources.
 pub struct PersistentVolumeClaimStrategy;
 
 impl Strategy for PersistentVolumeClaimStrategy {
-    fn decode(&self, object: Value) -> Result<Value, String> {
+    fn decode(&self, object: Value) -> Result<Decoded, String> {
         let mut claim = crate::builtin::typed::<k8s_openapi::api::core::v1::PersistentVolumeClaim>(object)?;
         for pointer in ["/spec/resources/requests", "/spec/resources/limits", "/status/capacity"] {
-            resources::canonicalize(&mut claim, pointer)?;
+            resources::canonicalize(&mut claim.object, pointer)?;
         }
         Ok(claim)
     }

@@ -2,7 +2,7 @@
 //! controller fills in `status`.
 
 use apimachinery::field::{self, Path};
-use apimachinery::registry::Strategy;
+use apimachinery::registry::{Decoded, Strategy};
 use apimachinery::table::{self, Column};
 use serde_json::{Value, json};
 
@@ -17,10 +17,10 @@ const CONFLICTING: [(&str, &str); 2] = [("BestEffort", "NotBestEffort"), ("Termi
 pub struct ResourceQuotaStrategy;
 
 impl Strategy for ResourceQuotaStrategy {
-    fn decode(&self, object: Value) -> Result<Value, String> {
+    fn decode(&self, object: Value) -> Result<Decoded, String> {
         let mut quota = crate::builtin::typed::<k8s_openapi::api::core::v1::ResourceQuota>(object)?;
         for pointer in ["/spec/hard", "/status/hard", "/status/used"] {
-            resources::canonicalize(&mut quota, pointer)?;
+            resources::canonicalize(&mut quota.object, pointer)?;
         }
         Ok(quota)
     }

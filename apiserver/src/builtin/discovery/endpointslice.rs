@@ -1,7 +1,7 @@
 //! EndpointSlices (discovery.k8s.io/v1).
 
 use apimachinery::field::{self, Path};
-use apimachinery::registry::Strategy;
+use apimachinery::registry::{Decoded, Strategy};
 use apimachinery::table::{self, Column};
 use apimachinery::validation::{self, net};
 use serde_json::{Value, json};
@@ -23,7 +23,7 @@ const SHOWN: usize = 3;
 pub struct EndpointSliceStrategy;
 
 impl Strategy for EndpointSliceStrategy {
-    fn decode(&self, object: Value) -> Result<Value, String> {
+    fn decode(&self, object: Value) -> Result<Decoded, String> {
         crate::builtin::typed::<k8s_openapi::api::discovery::v1::EndpointSlice>(object)
     }
 

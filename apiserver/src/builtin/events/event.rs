@@ -2,7 +2,7 @@
 //! the stricter rules upstream applies to writes through this group.
 
 use apimachinery::field;
-use apimachinery::registry::Strategy;
+use apimachinery::registry::{Decoded, Strategy};
 use apimachinery::table::Column;
 use serde_json::Value;
 
@@ -13,7 +13,7 @@ use crate::builtin::core::event::{self, EventStrategy};
 pub struct EventsV1Strategy;
 
 impl Strategy for EventsV1Strategy {
-    fn decode(&self, object: Value) -> Result<Value, String> {
+    fn decode(&self, object: Value) -> Result<Decoded, String> {
         crate::builtin::typed::<k8s_openapi::api::events::v1::Event>(object)
     }
 

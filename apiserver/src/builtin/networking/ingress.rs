@@ -1,7 +1,7 @@
 //! Ingresses (networking.k8s.io/v1).
 
 use apimachinery::field::{self, Path};
-use apimachinery::registry::Strategy;
+use apimachinery::registry::{Decoded, Strategy};
 use apimachinery::table::{self, Column};
 use apimachinery::validation::{self, net};
 use serde_json::{Value, json};
@@ -19,7 +19,7 @@ const SHOWN: usize = 3;
 pub struct IngressStrategy;
 
 impl Strategy for IngressStrategy {
-    fn decode(&self, object: Value) -> Result<Value, String> {
+    fn decode(&self, object: Value) -> Result<Decoded, String> {
         crate::builtin::typed::<k8s_openapi::api::networking::v1::Ingress>(object)
     }
 

@@ -1,7 +1,7 @@
 //! IngressClasses (networking.k8s.io/v1).
 
 use apimachinery::field::{self, Path};
-use apimachinery::registry::Strategy;
+use apimachinery::registry::{Decoded, Strategy};
 use apimachinery::table::{self, Column};
 use apimachinery::validation;
 use serde_json::{Value, json};
@@ -17,7 +17,7 @@ const MAX_CONTROLLER: usize = 250;
 pub struct IngressClassStrategy;
 
 impl Strategy for IngressClassStrategy {
-    fn decode(&self, object: Value) -> Result<Value, String> {
+    fn decode(&self, object: Value) -> Result<Decoded, String> {
         crate::builtin::typed::<k8s_openapi::api::networking::v1::IngressClass>(object)
     }
 

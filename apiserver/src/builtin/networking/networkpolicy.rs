@@ -1,7 +1,7 @@
 //! NetworkPolicies (networking.k8s.io/v1).
 
 use apimachinery::field::{self, Path};
-use apimachinery::registry::Strategy;
+use apimachinery::registry::{Decoded, Strategy};
 use apimachinery::table::{self, Column};
 use apimachinery::validation::net;
 use serde_json::{Value, json};
@@ -18,7 +18,7 @@ const POLICY_TYPES: [&str; 2] = ["Egress", "Ingress"];
 pub struct NetworkPolicyStrategy;
 
 impl Strategy for NetworkPolicyStrategy {
-    fn decode(&self, object: Value) -> Result<Value, String> {
+    fn decode(&self, object: Value) -> Result<Decoded, String> {
         crate::builtin::typed::<k8s_openapi::api::networking::v1::NetworkPolicy>(object)
     }
 

@@ -1,7 +1,7 @@
 //! RoleBindings and ClusterRoleBindings (rbac.authorization.k8s.io/v1): stored only.
 
 use apimachinery::field::{self, Path};
-use apimachinery::registry::Strategy;
+use apimachinery::registry::{Decoded, Strategy};
 use apimachinery::table::{self, Column};
 use apimachinery::validation;
 use serde_json::{Value, json};
@@ -21,7 +21,7 @@ pub struct BindingStrategy {
 }
 
 impl Strategy for BindingStrategy {
-    fn decode(&self, object: Value) -> Result<Value, String> {
+    fn decode(&self, object: Value) -> Result<Decoded, String> {
         if self.cluster {
             crate::builtin::typed::<k8s_openapi::api::rbac::v1::ClusterRoleBinding>(object)
         } else {

@@ -2,7 +2,7 @@
 //! reads them comes later.
 
 use apimachinery::field::{self, Path};
-use apimachinery::registry::Strategy;
+use apimachinery::registry::{Decoded, Strategy};
 use apimachinery::table::{self, Column};
 use apimachinery::validation;
 use serde_json::{Value, json};
@@ -18,7 +18,7 @@ pub struct RoleStrategy {
 }
 
 impl Strategy for RoleStrategy {
-    fn decode(&self, object: Value) -> Result<Value, String> {
+    fn decode(&self, object: Value) -> Result<Decoded, String> {
         if self.namespaced {
             crate::builtin::typed::<k8s_openapi::api::rbac::v1::Role>(object)
         } else {

@@ -1,7 +1,7 @@
 //! StorageClasses (storage.k8s.io/v1).
 
 use apimachinery::field::{self, Path};
-use apimachinery::registry::Strategy;
+use apimachinery::registry::{Decoded, Strategy};
 use apimachinery::table::{self, Column};
 use apimachinery::validation;
 use serde_json::{Value, json};
@@ -22,7 +22,7 @@ const MAX_PARAMETER_BYTES: usize = 256 * 1024;
 pub struct StorageClassStrategy;
 
 impl Strategy for StorageClassStrategy {
-    fn decode(&self, object: Value) -> Result<Value, String> {
+    fn decode(&self, object: Value) -> Result<Decoded, String> {
         crate::builtin::typed::<k8s_openapi::api::storage::v1::StorageClass>(object)
     }
 

@@ -5,7 +5,7 @@ pub mod allocation;
 mod validation;
 
 use apimachinery::field;
-use apimachinery::registry::Strategy;
+use apimachinery::registry::{Decoded, Strategy};
 use apimachinery::table::{self, Column};
 use serde_json::{Value, json};
 
@@ -25,7 +25,7 @@ pub struct ServiceStrategy {
 }
 
 impl Strategy for ServiceStrategy {
-    fn decode(&self, object: Value) -> Result<Value, String> {
+    fn decode(&self, object: Value) -> Result<Decoded, String> {
         crate::builtin::typed::<k8s_openapi::api::core::v1::Service>(object)
     }
 
