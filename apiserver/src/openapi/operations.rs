@@ -3,6 +3,7 @@
 //! both the Swagger 2.0 and the OpenAPI 3 document render.
 
 use apimachinery::resource::Resource;
+use schemars::generate::SchemaGenerator;
 use serde_json::{Value, json};
 
 use super::schema::KindSchemas;
@@ -29,6 +30,24 @@ pub struct PathItem {
     pub parameters: Vec<Parameter>,
     /// The operations, by HTTP method.
     pub operations: Vec<Operation>,
+}
+
+impl PathItem {
+    /// The path item in one document format: each operation under its method and the common
+    /// parameters, through that format's renderers.
+    pub fn render(
+        &self,
+        generator: &SchemaGenerator,
+        operation: fn(&Operation, &SchemaGenerator) -> Value,
+        parameter: fn(&Parameter) -> Value,
+    ) -> Value {
+        let mut value = serde_json::Map::new();
+        for op in &self.operations {
+            value.insert(op.method.to_owned(), operation(op, generator));
+        }
+        value.insert("parameters".to_owned(), self.parameters.iter().map(parameter).collect());
+        Value::Object(value)
+    }
 }
 
 /// One operation.

@@ -52,12 +52,7 @@ fn parameter(p: &Parameter) -> Value {
 }
 
 fn path_item(item: &PathItem, generator: &SchemaGenerator) -> Value {
-    let mut value = Map::new();
-    for operation in &item.operations {
-        value.insert(operation.method.to_owned(), render(operation, generator));
-    }
-    value.insert("parameters".to_owned(), item.parameters.iter().map(parameter).collect());
-    Value::Object(value)
+    item.render(generator, render, parameter)
 }
 
 fn render(operation: &Operation, generator: &SchemaGenerator) -> Value {

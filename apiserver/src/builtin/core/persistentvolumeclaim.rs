@@ -74,10 +74,6 @@ impl Strategy for PersistentVolumeClaimStrategy {
         errors
     }
 
-    fn validate_status_update(&self, _object: &Value, _old: &Value) -> field::ErrorList {
-        Vec::new()
-    }
-
     fn table_columns(&self) -> Vec<Column> {
         vec![
             table::NAME,
